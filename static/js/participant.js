@@ -1,0 +1,95 @@
+/* Participant pages, on top of plain HTML forms that work without it:
+   - save each answer as soon as it is chosen (the server replies once it is on disk),
+     and try again until it is saved when the network comes and goes;
+   - follow the phase the facilitator sets, and the map once it is revealed. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("spheres-data").textContent);
+  var text = data.text;
+  var socket = io({ auth: { role: "participant", code: data.code, token: data.token } });
+  var pending = {};  // sphere -> answer waiting for the server's acknowledgement
+
+  function leaveIfPhaseChanged(phase) {
+    if (phase === "closed") {
+      window.location.href = "/";
+    } else if (phase !== data.phase) {
+      window.location.href = data.home;
+    }
+  }
+
+  socket.on("phase", function (message) { leaveIfPhaseChanged(message.phase); });
+  socket.on("map", function (message) {
+    var box = document.getElementById("map");
+    if (box && message.map) box.innerHTML = message.map;
+  });
+  socket.on("connect_error", function (error) {
+    if (error && error.message === "error.unknown_participant") {
+      window.location.href = data.home;  // the workshop was reset: join again
+    }
+  });
+  socket.on("connect", function () {
+    Object.keys(pending).forEach(function (sphere) { send(pending[sphere]); });
+  });
+
+  var form = document.querySelector(".card-form");
+  if (!form) return;
+  var practice = form.getAttribute("data-practice");
+
+  function status(fieldset, message, isError) {
+    var box = fieldset.querySelector(".save-status");
+    box.textContent = message;
+    box.classList.toggle("is-error", !!isError);
+  }
+
+  function send(answer) {
+    var fieldset = form.querySelector('fieldset[data-sphere="' + answer.sphere + '"]');
+    status(fieldset, socket.connected ? text["save.saving"] : text["save.offline"]);
+    socket.timeout(8000).emit("answer", answer, function (err, reply) {
+      if (pending[answer.sphere] !== answer) return;  // a newer answer replaced it
+      if (err) {
+        status(fieldset, text["save.offline"]);
+        setTimeout(function () { if (pending[answer.sphere] === answer) send(answer); }, 3000);
+        return;
+      }
+      delete pending[answer.sphere];
+      if (reply && reply.ok) {
+        status(fieldset, text["save.saved"]);
+      } else {
+        status(fieldset, (reply && reply.error) || text["save.failed"], true);
+      }
+    });
+  }
+
+  function save(fieldset) {
+    var checked = fieldset.querySelector("input[type=radio]:checked");
+    if (!checked) return;  // a comment alone is saved with the answer, by the form
+    var sphere = fieldset.getAttribute("data-sphere");
+    var answer = {
+      practice: practice, sphere: sphere, value: checked.value,
+      comment: fieldset.querySelector("textarea").value
+    };
+    if (answer.comment.length > data.limit) return;  // the counter already says why
+    pending[sphere] = answer;
+    send(answer);
+  }
+
+  form.querySelectorAll("fieldset[data-sphere]").forEach(function (fieldset) {
+    var area = fieldset.querySelector("textarea");
+    var counter = fieldset.querySelector(".count");
+    var timer = null;
+    fieldset.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.addEventListener("change", function () { save(fieldset); });
+    });
+    area.addEventListener("input", function () {
+      var length = area.value.length;
+      var tooLong = length > data.limit;
+      counter.textContent = length + " / " + data.limit;
+      counter.classList.toggle("is-error", tooLong);
+      area.setAttribute("aria-invalid", tooLong ? "true" : "false");
+      if (tooLong) status(fieldset, text["comment.too_long"], true);
+      clearTimeout(timer);
+      timer = setTimeout(function () { save(fieldset); }, 1200);
+    });
+    area.addEventListener("blur", function () { clearTimeout(timer); save(fieldset); });
+  });
+})();

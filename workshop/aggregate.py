@@ -1,0 +1,125 @@
+"""The map: what the group answered, per practice and sphere. Pure functions, no I/O.
+
+The method asks for transparency instead of hidden scores, so each cell keeps the whole
+distribution; the two measures below only order the practices and flag splits. Both are
+explained in plain words in facilitator_guide.md ("Reading the map").
+
+- concern: how worried the group is, from 0 (everyone "fine") to 1 (everyone "problem");
+  "to discuss" counts half.
+- disagreement: Leik's ordinal dispersion over fine < to discuss < problem, from 0
+  (everyone gave the same answer) to 1 (the group split in half between "fine" and
+  "problem"). "Don't know" answers are shown but count in neither measure.
+- tension of a cell: the mean of concern and disagreement; a practice's tension is that
+  of its most tense sphere, so one problematic sphere (say, the law) is enough to bring
+  a practice to the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from workshop.model import ORDERED_ANSWERS, Answer, Sphere
+
+#: The live map shows at most this many comments per cell (the newest); the rest are
+#: counted, and all of them stay in the data and its exports.
+COMMENTS_PER_CELL = 30
+
+
+@dataclass
+class Cell:
+    """One practice × sphere: the distribution of answers and the comments."""
+
+    counts: dict[Answer, int] = field(default_factory=lambda: dict.fromkeys(Answer, 0))
+    comments: list[str] = field(default_factory=list)
+    comment_count: int = 0
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def definite(self) -> int:
+        return sum(self.counts[a] for a in ORDERED_ANSWERS)
+
+    @property
+    def concern(self) -> float:
+        if not self.definite:
+            return 0.0
+        weight = self.counts[Answer.PROBLEM] + 0.5 * self.counts[Answer.DISCUSS]
+        return weight / self.definite
+
+    @property
+    def disagreement(self) -> float:
+        n = self.definite
+        if n < 2:
+            return 0.0
+        cumulative, total = 0, 0.0
+        for answer in ORDERED_ANSWERS[:-1]:
+            cumulative += self.counts[answer]
+            share = cumulative / n
+            total += min(share, 1 - share)
+        return 2 * total / (len(ORDERED_ANSWERS) - 1)
+
+    @property
+    def tension(self) -> float:
+        return (self.concern + self.disagreement) / 2
+
+    def share(self, answer: Answer) -> float:
+        """The part of all answers (don't know included) given as `answer`, 0..1."""
+        return self.counts[answer] / self.answered if self.answered else 0.0
+
+
+def level(value: float) -> str:
+    """A word for a 0..1 measure, so the projector never shows a bare number."""
+    if value < 1 / 3:
+        return "low"
+    if value < 2 / 3:
+        return "medium"
+    return "high"
+
+
+@dataclass
+class Row:
+    """One practice on the map, with its three cells."""
+
+    practice: Mapping
+    cells: dict[Sphere, Cell]
+
+    @property
+    def tension(self) -> float:
+        return max(cell.tension for cell in self.cells.values())
+
+    @property
+    def answered(self) -> int:
+        return sum(cell.answered for cell in self.cells.values())
+
+
+def build_map(
+    practices: Iterable[Mapping],
+    counts: Iterable[tuple[str, str, str, int]],
+    comments: Iterable[tuple[str, str, str]] = (),
+    comments_per_cell: int = COMMENTS_PER_CELL,
+) -> list[Row]:
+    """Aggregate answers into rows ordered by tension (most tense first).
+
+    `practices` are mappings with an `id`, in deck order (the tie-breaker); `counts` are
+    (practice id, sphere, answer, number) tuples; `comments` are (practice id, sphere,
+    text) tuples, newest first. Answers to unknown practices are ignored.
+    """
+    rows = {p["id"]: Row(p, {s: Cell() for s in Sphere}) for p in practices}
+    for practice_id, sphere, answer, number in counts:
+        row = rows.get(practice_id)
+        if row is not None:
+            row.cells[Sphere(sphere)].counts[Answer(answer)] += number
+    for practice_id, sphere, text in comments:
+        row = rows.get(practice_id)
+        if row is None:
+            continue
+        cell = row.cells[Sphere(sphere)]
+        cell.comment_count += 1
+        if len(cell.comments) < comments_per_cell:
+            cell.comments.append(text)
+    ordered = list(rows.values())
+    ordered.sort(key=lambda r: (r.tension, sum(c.tension for c in r.cells.values())), reverse=True)
+    return ordered

@@ -1,0 +1,96 @@
+"""`create_app`: the Flask application, its store, Socket.IO and the blueprints."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, current_app, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from workshop import i18n, security
+from workshop.aggregate import level
+from workshop.decks import available_decks
+from workshop.paths import resource_dir
+from workshop.realtime import Broadcaster, socketio
+from workshop.store import Store, Workers
+
+#: Limits on what a browser or a socket may send: a form with three comments fits easily.
+MAX_REQUEST_BYTES = 64 * 1024
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` must name DATA_DIR; ASYNC_MODE is 'threading' or 'gevent'."""
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.update(
+        ASYNC_MODE="threading",
+        PUBLIC_URL=None,
+        DECK_DIRS=[],
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+        BROADCAST_INTERVAL=0.25,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(config or {})
+    data_dir = Path(app.config["DATA_DIR"])
+    workers = Workers.gevent() if app.config["ASYNC_MODE"] == "gevent" else Workers.threads()
+    store = Store(data_dir / "workshop.sqlite3", workers)
+    app.extensions["workshop.store"] = store
+    app.secret_key = store.setting("secret_key", lambda: secrets.token_hex(32))
+    app.config["FACILITATOR_SECRET"] = store.setting("facilitator_secret", security.new_token)
+    app.config["DECK_PROBLEMS"] = problems = []
+    app.extensions["workshop.decks"] = available_decks(
+        [Path(d) for d in app.config["DECK_DIRS"]], problems
+    )
+
+    security.install(app)
+    _install_i18n(app)
+
+    from workshop.views import facilitator, participant, screen
+
+    app.register_blueprint(facilitator.bp)
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(screen.bp)
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        cors_allowed_origins=security.origin_checker(app.config["PUBLIC_URL"]),
+        max_http_buffer_size=MAX_REQUEST_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+        manage_session=False,
+    )
+    app.extensions["workshop.realtime"] = Broadcaster(app, socketio)
+
+    @app.errorhandler(HTTPException)
+    def error_page(error: HTTPException):
+        """Errors speak the user's language and point the way back."""
+        key = error.description if str(error.description).startswith("error.") else None
+        return render_template("error.html", error=error, key=key), error.code
+
+    return app
+
+
+def store() -> Store:
+    return current_app.extensions["workshop.store"]
+
+
+def _install_i18n(app: Flask) -> None:
+    supported = i18n.languages()
+
+    @app.before_request
+    def choose_language():
+        g.lang = i18n.pick(request.headers.get("Accept-Language"), supported)
+        if request.cookies.get("spheres_lang") in supported:
+            g.lang = request.cookies["spheres_lang"]
+
+    def translate(key: str, **params: object) -> str:
+        return i18n.translate(g.get("lang", i18n.DEFAULT), key, **params)
+
+    app.jinja_env.filters["level"] = level
+    app.jinja_env.globals.update(_=translate, csrf_token=security.csrf_token, languages=supported)

@@ -1,0 +1,193 @@
+"""The `workshop` command. `serve` is the default: `workshop --port 0` is `workshop serve --port 0`.
+
+This module imports nothing heavy at the top: the server's concurrency model (gevent by
+default) is chosen before Flask and Socket.IO are loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from workshop import __version__
+
+ASYNC_MODES = ("gevent", "threading")
+
+
+def default_data_dir() -> Path:
+    """A per-user folder that survives reboots: the workshops live there between sessions."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "Spheres"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Spheres"
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "spheres"
+
+
+class DefaultGroup(click.Group):
+    """A group that runs `serve` when no command is named."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
+            args = ["serve", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup)
+@click.version_option(__version__, prog_name="workshop")
+def main() -> None:
+    """Sphères: screen a team's digital practices together, offline, from phones."""
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="0.0.0.0",  # noqa: S104 - phones on the room's network must reach it
+    show_default=True,
+    help="Address to listen on. The default listens on every network so phones "
+    "on the room's Wi-Fi can join; use 127.0.0.1 to try it alone (phones "
+    "then cannot reach it).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="a per-user folder",
+    help="Folder holding the workshops' database (created if needed).",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="Address to put in QR codes and join links, when phones reach this "
+    "machine by another name (a proxy, a fixed hostname).",
+)
+@click.option(
+    "--open", "open_browser", is_flag=True, help="Open the facilitator page in the default browser."
+)
+@click.option(
+    "--demo", is_flag=True, help="Add a demo workshop whose simulated participants answer live."
+)
+@click.option(
+    "--decks",
+    "deck_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of your own decks, added to the shipped ones (repeatable).",
+)
+@click.option(
+    "--async-mode",
+    type=click.Choice(ASYNC_MODES),
+    default="gevent",
+    show_default=True,
+    help="Concurrency model: gevent holds hundreds of phones; threading is a "
+    "fallback for debugging.",
+)
+def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async_mode):
+    """Start the workshop server and print the facilitator's and the room's links."""
+    from workshop import netinfo
+    from workshop.app import create_app
+    from workshop.realtime import socketio
+
+    data_dir = data_dir.expanduser().resolve()
+    app = create_app(
+        {
+            "DATA_DIR": data_dir,
+            "ASYNC_MODE": async_mode,
+            "PUBLIC_URL": public_url,
+            "DECK_DIRS": list(deck_dirs),
+        }
+    )
+    server, port = _bind(app, host, port, async_mode)
+    base = netinfo.base_url(host, port, public_url)
+    app.config["BASE_URL"] = base
+    local = f"http://127.0.0.1:{port}" if host in ("0.0.0.0", "::", "") else base  # noqa: S104
+    store = app.extensions["workshop.store"]
+
+    if demo:
+        _start_demo(app, socketio)
+
+    click.echo(f"Sphères {__version__} · data: {data_dir} · {async_mode}")
+    for problem in app.config["DECK_PROBLEMS"]:
+        click.echo(f"Deck problem: {problem}", err=True)
+    if netinfo.is_loopback(host):
+        click.echo(
+            f"Warning: listening on {host} only: phones cannot reach this server. "
+            "Leave out --host (or use --host 0.0.0.0) to let them join.",
+            err=True,
+        )
+    elif host in ("0.0.0.0", "::", "") and not public_url and netinfo.lan_address() is None:  # noqa: S104
+        click.echo(
+            "Warning: no network found. Connect this computer to the room's Wi-Fi or "
+            "to a phone's hotspot, then restart.",
+            err=True,
+        )
+    click.echo(f"Facilitator: {local}/f/?token={app.config['FACILITATOR_SECRET']}")
+    for workshop in store.workshops():
+        click.echo(f"Join: {base}/j/{workshop.code}")
+        click.echo(f"Screen: {base}/s/{workshop.code}")
+    sys.stdout.flush()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(f"{local}/f/?token={app.config['FACILITATOR_SECRET']}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
+
+
+def _bind(app, host: str, port: int, async_mode: str):
+    """Listen now (so `--port 0` is known before printing); return the server and port."""
+    if async_mode == "gevent":
+        import gevent
+        from gevent.pywsgi import WSGIServer
+
+        server = WSGIServer((host, port), app, log=None)
+        server.init_socket()
+        gevent.signal_handler(signal.SIGTERM, server.stop)
+        return server, server.server_port
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    return server, server.server_port
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def _start_demo(app, socketio) -> None:
+    """Create the demo workshop once per data folder and let it come alive."""
+    from workshop import demo
+
+    store = app.extensions["workshop.store"]
+    if any(w.demo for w in store.workshops()):
+        return
+    decks = app.extensions["workshop.decks"]
+    deck = decks.get("social-work.fr") or next(iter(decks.values()))
+    workshop = store.workshop_by_id(demo.create(store, deck))
+    broadcaster = app.extensions["workshop.realtime"]
+
+    def run():
+        try:
+            demo.simulate(store, workshop, lambda: socketio.sleep(0.15), broadcaster.mark)
+        except Exception:  # noqa: BLE001 - the demo workshop was erased meanwhile
+            app.logger.info("demo simulation stopped")
+
+    socketio.start_background_task(run)

@@ -1,0 +1,42 @@
+"""The translation layer: every UI string is a key in one catalogue file per language.
+
+Catalogues are flat JSON files in `workshop/locales/` (`fr.json` is the reference);
+a text may hold `{name}` placeholders. Adding a language is adding one file (and the
+decks' texts). A missing key is a bug: tests check every catalogue has every key.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+DEFAULT = "fr"
+_FOLDER = Path(__file__).resolve().parent / "locales"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    with open(_FOLDER / f"{lang}.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def languages() -> list[str]:
+    return sorted(p.stem for p in _FOLDER.glob("*.json"))
+
+
+def translate(lang: str, key: str, **params: object) -> str:
+    """The text for `key` in `lang` (French if the language lacks it), filled with params."""
+    text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key)
+    if text is None:
+        raise KeyError(f"no text for {key!r} in the catalogues")
+    return text.format(**params) if params else text
+
+
+def pick(accept_language: str | None, supported: list[str]) -> str:
+    """The first supported language in an Accept-Language header, else French."""
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in supported:
+            return code
+    return DEFAULT

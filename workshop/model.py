@@ -1,0 +1,128 @@
+"""The workshop's rules, free of Flask and SQL: spheres, answers, phases, limits.
+
+Every check that a phone or a form can fail raises `Invalid` with a message key of the
+translation catalogue, so the user reads why in their own language and nothing they
+typed is lost (the pages send it back with the error).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Sphere(str, Enum):
+    """The three spheres of intelligibility of social action, in the method's order."""
+
+    MEANS = "means"
+    VALUES = "values"
+    PRESCRIPTIONS = "prescriptions"
+
+
+class Answer(str, Enum):
+    """The four-level screening scale. `UNSURE` ("don't know") is an answer, not a blank."""
+
+    FINE = "fine"
+    DISCUSS = "discuss"
+    PROBLEM = "problem"
+    UNSURE = "unsure"
+
+
+#: The ordered part of the scale, used for disagreement: fine < to discuss < problem.
+ORDERED_ANSWERS = (Answer.FINE, Answer.DISCUSS, Answer.PROBLEM)
+
+
+class Phase(str, Enum):
+    """Where the workshop is; only the facilitator moves it."""
+
+    JOINING = "joining"
+    SCREENING = "screening"
+    MAP = "map"
+
+
+#: Phases the facilitator may move to from each phase. Going back is allowed so a late
+#: participant can still answer, or the group can return to the map.
+TRANSITIONS: dict[Phase, frozenset[Phase]] = {
+    Phase.JOINING: frozenset({Phase.SCREENING}),
+    Phase.SCREENING: frozenset({Phase.JOINING, Phase.MAP}),
+    Phase.MAP: frozenset({Phase.SCREENING}),
+}
+
+LANGUAGES = ("fr", "en")
+MAX_TITLE = 120
+MAX_PSEUDONYM = 40
+MAX_COMMENT = 500
+
+#: Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 5
+
+
+class Invalid(ValueError):
+    """A user-facing rule was broken; `key` names the message, `params` fill it."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def new_join_code() -> str:
+    """A short random code for a workshop, easy to read aloud and to type."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """Accept what people type: lower case, spaces or dashes around the code."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def transition(current: Phase, target: Phase) -> Phase:
+    """Return `target` if the facilitator may move from `current` to it, else raise."""
+    if target == current:
+        return target
+    if target not in TRANSITIONS[current]:
+        raise Invalid("error.phase_transition", current=current.value, target=target.value)
+    return target
+
+
+def clean_text(text: object, limit: int, key: str) -> str:
+    """Strip and bound a free text; raise `Invalid(key)` when it is too long."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise Invalid("error.bad_request")
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise Invalid(key, limit=limit, length=len(text))
+    return text
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One participant's answer to one sphere of one practice, validated."""
+
+    practice_id: str
+    sphere: Sphere
+    value: Answer
+    comment: str
+
+    @classmethod
+    def parse(cls, practice_ids: set[str], data: dict) -> Vote:
+        """Build a vote from untrusted input, or raise `Invalid` saying what is wrong."""
+        if not isinstance(data, dict):
+            raise Invalid("error.bad_request")
+        practice_id = data.get("practice")
+        if practice_id not in practice_ids:
+            raise Invalid("error.unknown_practice")
+        try:
+            sphere = Sphere(data.get("sphere"))
+        except ValueError:
+            raise Invalid("error.unknown_sphere") from None
+        try:
+            value = Answer(data.get("value"))
+        except ValueError:
+            raise Invalid("error.choose_answer") from None
+        comment = clean_text(data.get("comment"), MAX_COMMENT, "error.comment_too_long")
+        return cls(practice_id, sphere, value, comment)

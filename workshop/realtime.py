@@ -1,0 +1,179 @@
+"""Socket.IO: who may connect to what, the answer event, and the coalesced map pushes.
+
+Rooms are named from the workshop: `w<id>` (everyone), `w<id>:participants`,
+`w<id>:screen` and `w<id>:facilitator`. Handlers never emit the map themselves: they
+mark the workshop dirty, and one background task renders and sends each dirty
+workshop's state at most every BROADCAST_INTERVAL seconds, however many answers came.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, g, render_template, request
+from flask_socketio import SocketIO, join_room
+
+from workshop import i18n
+from workshop.aggregate import build_map
+from workshop.model import Invalid, Phase, Vote, normalise_code
+from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
+from workshop.store import Store, Workshop
+
+
+def room(workshop_id: int, audience: str | None = None) -> str:
+    return f"w{workshop_id}" + (f":{audience}" if audience else "")
+
+
+def map_visible(workshop: Workshop, audience: str) -> bool:
+    """Who sees the distributions: the facilitator always, the room once revealed."""
+    if audience == "facilitator":
+        return True
+    if workshop.phase == Phase.MAP:
+        return True
+    return (
+        audience == "screen" and not workshop.results_hidden and workshop.phase == Phase.SCREENING
+    )
+
+
+class Broadcaster:
+    """Coalesces changes per workshop and pushes each workshop's state to its rooms."""
+
+    def __init__(self, app: Flask, socketio: SocketIO) -> None:
+        self.app = app
+        self.socketio = socketio
+        self._dirty: set[int] = set()
+        self._lock = threading.Lock()
+        self._task = None
+
+    @property
+    def store(self) -> Store:
+        return self.app.extensions["workshop.store"]
+
+    def mark(self, workshop_id: int) -> None:
+        """Note that a workshop changed; its rooms hear of it at the next tick."""
+        with self._lock:
+            self._dirty.add(workshop_id)
+            interval = self.app.config["BROADCAST_INTERVAL"]
+            if self._task is None and interval:
+                self._task = self.socketio.start_background_task(self._run, interval)
+
+    def _run(self, interval: float) -> None:
+        while True:
+            self.socketio.sleep(interval)
+            try:
+                self.flush()
+            except Exception:  # pragma: no cover - keep pushing whatever happens once
+                self.app.logger.exception("map push failed")
+
+    def flush(self) -> None:
+        """Push the state of every workshop marked since the last flush."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        for workshop_id in dirty:
+            workshop = self.store.workshop_by_id(workshop_id)
+            if workshop is not None:
+                self.push(workshop)
+
+    def state(self, workshop: Workshop) -> dict:
+        """What the screen and facilitator show: phase, progress and the map's HTML."""
+        with self.app.app_context():
+            g.lang = workshop.lang
+            rows = build_map(
+                workshop.practices,
+                self.store.answer_counts(workshop.id),
+                self.store.comments(workshop.id),
+            )
+            html = render_template("_map.html", rows=rows, workshop=workshop)
+        return {
+            "phase": workshop.phase.value,
+            "progress": self.store.progress(workshop.id),
+            "map": html,
+        }
+
+    def push(self, workshop: Workshop) -> None:
+        state = self.state(workshop)
+        for audience in ("facilitator", "screen"):
+            payload = state if map_visible(workshop, audience) else {**state, "map": None}
+            self.socketio.emit("state", payload, to=room(workshop.id, audience))
+        if workshop.phase == Phase.MAP:
+            self.socketio.emit("map", {"map": state["map"]}, to=room(workshop.id, "participants"))
+
+    def phase_changed(self, workshop: Workshop) -> None:
+        """Tell every page of the workshop at once; the map follows at the next tick."""
+        self.socketio.emit("phase", {"phase": workshop.phase.value}, to=room(workshop.id))
+        self.mark(workshop.id)
+
+    def closed(self, workshop: Workshop) -> None:
+        """The workshop is being erased: every page leaves it."""
+        self.socketio.emit("phase", {"phase": "closed"}, to=room(workshop.id))
+
+
+socketio = SocketIO()
+
+
+def store() -> Store:
+    return current_app.extensions["workshop.store"]
+
+
+def broadcaster() -> Broadcaster:
+    return current_app.extensions["workshop.realtime"]
+
+
+def session() -> dict:
+    return socketio.server.get_session(request.sid)
+
+
+@socketio.on("connect")
+def connect(auth):
+    """Admit a participant (token), the projector, or the facilitator (cookie)."""
+    auth = auth if isinstance(auth, dict) else {}
+    workshop = store().workshop(normalise_code(str(auth.get("code", ""))))
+    if workshop is None:
+        raise ConnectionRefusedError("error.unknown_workshop")
+    role = auth.get("role")
+    info = {"role": role, "code": workshop.code, "workshop": workshop.id, "lang": workshop.lang}
+    if role == "participant":
+        token = auth.get("token")
+        participant = (
+            store().participant(workshop.id, token_hash(token)) if isinstance(token, str) else None
+        )
+        if participant is None:
+            raise ConnectionRefusedError("error.unknown_participant")
+        info["participant"] = participant
+        join_room(room(workshop.id, "participants"))
+    elif role == "facilitator":
+        if not is_facilitator(current_app, request.cookies.get(FACILITATOR_COOKIE)):
+            raise ConnectionRefusedError("error.facilitator_only")
+        join_room(room(workshop.id, "facilitator"))
+    elif role == "screen":
+        join_room(room(workshop.id, "screen"))
+    else:
+        raise ConnectionRefusedError("error.bad_request")
+    join_room(room(workshop.id))
+    socketio.server.save_session(request.sid, info)
+    socketio.emit("phase", {"phase": workshop.phase.value}, to=request.sid)
+    if role != "participant":
+        broadcaster().mark(workshop.id)
+    elif workshop.phase == Phase.MAP:
+        socketio.emit("map", {"map": broadcaster().state(workshop)["map"]}, to=request.sid)
+
+
+@socketio.on("answer")
+def answer(data):
+    """Save one answer; the reply comes only once it is committed to disk."""
+    info = session()
+    lang = info.get("lang", i18n.DEFAULT)
+    if info.get("role") != "participant":
+        return {"ok": False, "error": i18n.translate(lang, "error.participant_only")}
+    workshop = store().workshop(info["code"])
+    if workshop is None:
+        return {"ok": False, "error": i18n.translate(lang, "error.unknown_workshop")}
+    if workshop.phase != Phase.SCREENING:
+        return {"ok": False, "error": i18n.translate(lang, "error.not_screening")}
+    try:
+        vote = Vote.parse(workshop.practice_ids, data)
+    except Invalid as error:
+        return {"ok": False, "error": i18n.translate(lang, error.key, **error.params)}
+    store().save_vote(info["participant"], vote)
+    broadcaster().mark(workshop.id)
+    return {"ok": True}

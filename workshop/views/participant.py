@@ -1,0 +1,219 @@
+"""The participant's pages: join, wait, answer card by card, see the map.
+
+Everything works as plain HTML forms; participant.js only saves as you go and follows
+phase changes live. A participant is a random token in an HttpOnly cookie scoped to the
+workshop, and nothing else: no name is needed, a pseudonym is optional.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+
+from workshop import i18n, security
+from workshop.aggregate import build_map
+from workshop.model import (
+    MAX_COMMENT,
+    MAX_PSEUDONYM,
+    Answer,
+    Invalid,
+    Phase,
+    Sphere,
+    Vote,
+    clean_text,
+    normalise_code,
+)
+from workshop.store import Participant, Workshop
+from workshop.views import broadcaster, message, store, workshop_or_404
+
+bp = Blueprint("participant", __name__)
+
+COOKIE_DAYS = 30
+
+
+def _cookie(workshop: Workshop) -> str:
+    return f"spheres_p_{workshop.code}"
+
+
+def _me(workshop: Workshop) -> tuple[Participant | None, str | None]:
+    token = request.cookies.get(_cookie(workshop))
+    if not token:
+        return None, None
+    return store().participant(workshop.id, security.token_hash(token)), token
+
+
+def _require_me(workshop: Workshop) -> tuple[Participant, str]:
+    participant, token = _me(workshop)
+    if participant is None:
+        abort(redirect(url_for(".home", code=workshop.code)))
+    return participant, token
+
+
+@bp.get("/")
+def enter():
+    """The door for people who type the code instead of scanning the QR code."""
+    code = normalise_code(request.args.get("code", ""))
+    if code:
+        if store().workshop(code) is None:
+            return render_template(
+                "participant/enter.html", code=code, error="error.unknown_workshop"
+            ), 404
+        return redirect(url_for(".home", code=code))
+    return render_template("participant/enter.html", code="", error=None)
+
+
+@bp.get("/j/<code>")
+def home(code):
+    """Where the QR code leads: join, then whatever the current phase asks."""
+    workshop = workshop_or_404(code)
+    if code != workshop.code:
+        return redirect(url_for(".home", code=workshop.code))
+    participant, token = _me(workshop)
+    if participant is None:
+        return render_template("participant/join.html", workshop=workshop, pseudonym="", error=None)
+    answers = store().answers_of(participant.id)
+    context = dict(
+        workshop=workshop,
+        participant=participant,
+        answers=answers,
+        page_data=_page_data(workshop, token),
+    )
+    if workshop.phase == Phase.SCREENING:
+        by_practice = Counter(practice_id for practice_id, _sphere in answers)
+        return render_template(
+            "participant/overview.html", answered_by_practice=by_practice, **context
+        )
+    if workshop.phase == Phase.MAP:
+        rows = build_map(
+            workshop.practices, store().answer_counts(workshop.id), store().comments(workshop.id)
+        )
+        return render_template("participant/map.html", rows=rows, **context)
+    return render_template("participant/wait.html", **context)
+
+
+@bp.post("/j/<code>/join")
+def join(code):
+    """Create an anonymous participant (JSON clients get their token back)."""
+    workshop = workshop_or_404(code)
+    participant, token = _me(workshop)
+    if participant is None:
+        data = request.get_json(silent=True) if request.is_json else request.form
+        try:
+            pseudonym = clean_text(
+                (data or {}).get("pseudonym"), MAX_PSEUDONYM, "error.pseudonym_too_long"
+            )
+        except Invalid as error:
+            if request.is_json:
+                return jsonify(ok=False, error=message(error)), 400
+            return render_template(
+                "participant/join.html",
+                workshop=workshop,
+                pseudonym=request.form.get("pseudonym", ""),
+                error=error,
+            ), 400
+        token = security.new_token()
+        store().add_participant(workshop.id, security.token_hash(token), pseudonym)
+        broadcaster().mark(workshop.id)
+    if request.is_json:
+        response = jsonify(ok=True, token=token, code=workshop.code)
+    else:
+        response = redirect(url_for(".home", code=workshop.code), 303)
+    response.set_cookie(
+        _cookie(workshop),
+        token,
+        max_age=COOKIE_DAYS * 24 * 3600,
+        path=f"/j/{workshop.code}",
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _page_data(workshop: Workshop, token: str) -> dict:
+    """What participant.js needs: my own token, where home is, and the words it shows."""
+    words = ("save.saving", "save.saved", "save.offline", "save.failed", "comment.too_long")
+    return {
+        "code": workshop.code,
+        "token": token,
+        "phase": workshop.phase.value,
+        "home": url_for(".home", code=workshop.code),
+        "limit": MAX_COMMENT,
+        "text": {key: i18n.translate(workshop.lang, key) for key in words},
+    }
+
+
+def _card_context(workshop, participant, token, number, answers, errors=None, typed=None):
+    practice = workshop.practices[number - 1]
+    mine = {s.value: answers.get((practice["id"], s.value), {}) for s in Sphere}
+    if typed:
+        mine.update(typed)
+    return dict(
+        workshop=workshop,
+        participant=participant,
+        number=number,
+        page_data=_page_data(workshop, token),
+        practice=practice,
+        mine=mine,
+        errors=errors or {},
+        answers=answers,
+        spheres=list(Sphere),
+        scale=list(Answer),
+    )
+
+
+@bp.get("/j/<code>/card/<int:number>")
+def card(code, number):
+    """One practice and its three sphere questions, prefilled with my answers."""
+    workshop = workshop_or_404(code)
+    participant, token = _require_me(workshop)
+    if workshop.phase != Phase.SCREENING:
+        return redirect(url_for(".home", code=workshop.code))
+    if not 1 <= number <= len(workshop.practices):
+        abort(404, description="error.unknown_practice")
+    answers = store().answers_of(participant.id)
+    return render_template(
+        "participant/card.html", **_card_context(workshop, participant, token, number, answers)
+    )
+
+
+@bp.post("/j/<code>/card/<int:number>")
+def save_card(code, number):
+    """Save the card's answers; anything refused comes back with its text and a reason."""
+    workshop = workshop_or_404(code)
+    participant, token = _require_me(workshop)
+    if not 1 <= number <= len(workshop.practices):
+        abort(404, description="error.unknown_practice")
+    practice = workshop.practices[number - 1]
+    if workshop.phase != Phase.SCREENING:
+        abort(409, description="error.not_screening")
+    errors, typed = {}, {}
+    for sphere in Sphere:
+        value = request.form.get(sphere.value)
+        comment = request.form.get(f"{sphere.value}_comment", "")
+        if not value and not comment.strip():
+            continue
+        try:
+            vote = Vote.parse(
+                workshop.practice_ids,
+                {
+                    "practice": practice["id"],
+                    "sphere": sphere.value,
+                    "value": value,
+                    "comment": comment,
+                },
+            )
+            store().save_vote(participant, vote)
+        except Invalid as error:
+            errors[sphere.value] = error
+            typed[sphere.value] = {"value": value or "", "comment": comment}
+    if errors:
+        answers = store().answers_of(participant.id)
+        context = _card_context(workshop, participant, token, number, answers, errors, typed)
+        return render_template("participant/card.html", **context), 400
+    broadcaster().mark(workshop.id)
+    step = -1 if request.form.get("go") == "previous" else 1
+    target = number + step
+    if request.form.get("go") == "overview" or not 1 <= target <= len(workshop.practices):
+        return redirect(url_for(".home", code=workshop.code), 303)
+    return redirect(url_for(".card", code=workshop.code, number=target), 303)
