@@ -9,9 +9,11 @@ explained in plain words in facilitator_guide.md ("Reading the map").
 - disagreement: Leik's ordinal dispersion over fine < to discuss < problem, from 0
   (everyone gave the same answer) to 1 (the group split in half between "fine" and
   "problem"). "Don't know" answers are shown but count in neither measure.
-- tension of a cell: the mean of concern and disagreement; a practice's tension is that
-  of its most tense sphere, so one problematic sphere (say, the law) is enough to bring
-  a practice to the top.
+- tension of a cell: the higher of concern and disagreement (a cell is tense when the
+  group is worried about it or split over it); a practice's tension is that of its most
+  tense sphere, so one problematic sphere (say, the law) is enough to bring a practice
+  to the top. Ties go to the practice with more tense spheres, then more "problem"
+  answers, then the deck's order.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class Cell:
 
     @property
     def tension(self) -> float:
-        return (self.concern + self.disagreement) / 2
+        return max(self.concern, self.disagreement)
 
     def share(self, answer: Answer) -> float:
         """The part of all answers (don't know included) given as `answer`, 0..1."""
@@ -94,6 +96,14 @@ class Row:
     def answered(self) -> int:
         return sum(cell.answered for cell in self.cells.values())
 
+    def order_key(self) -> tuple:
+        cells = self.cells.values()
+        return (
+            self.tension,
+            sum(c.tension for c in cells),
+            sum(c.counts[Answer.PROBLEM] for c in cells),
+        )
+
 
 def build_map(
     practices: Iterable[Mapping],
@@ -121,5 +131,5 @@ def build_map(
         if len(cell.comments) < comments_per_cell:
             cell.comments.append(text)
     ordered = list(rows.values())
-    ordered.sort(key=lambda r: (r.tension, sum(c.tension for c in r.cells.values())), reverse=True)
+    ordered.sort(key=Row.order_key, reverse=True)
     return ordered

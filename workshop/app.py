@@ -93,4 +93,10 @@ def _install_i18n(app: Flask) -> None:
         return i18n.translate(g.get("lang", i18n.DEFAULT), key, **params)
 
     app.jinja_env.filters["level"] = level
-    app.jinja_env.globals.update(_=translate, csrf_token=security.csrf_token, languages=supported)
+
+    def translate_n(key: str, n: int, **params: object) -> str:
+        return i18n.translate_n(g.get("lang", i18n.DEFAULT), key, n, **params)
+
+    app.jinja_env.globals.update(
+        _=translate, _n=translate_n, csrf_token=security.csrf_token, languages=supported
+    )

@@ -33,6 +33,16 @@ def translate(lang: str, key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+#: Which plural form a count takes, per language ("0 réponse" but "0 answers").
+_ONE = {"fr": lambda n: n <= 1, "en": lambda n: n == 1}
+
+
+def translate_n(lang: str, key: str, n: int, **params: object) -> str:
+    """The text for a count: `key.one` or `key.other`, filled with `n` and params."""
+    form = "one" if _ONE.get(lang, _ONE["en"])(n) else "other"
+    return translate(lang, f"{key}.{form}", n=n, **params)
+
+
 def pick(accept_language: str | None, supported: list[str]) -> str:
     """The first supported language in an Accept-Language header, else French."""
     for part in (accept_language or "").split(","):

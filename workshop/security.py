@@ -95,6 +95,8 @@ def install(app: Flask) -> None:
     def headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
-        if "csrf" in g and request.cookies.get(CSRF_COOKIE) != g.csrf:
-            response.set_cookie(CSRF_COOKIE, g.csrf, httponly=True, samesite="Strict")
+        if request.cookies.get(CSRF_COOKIE) is None or "csrf" in g:
+            token = csrf_token()
+            if request.cookies.get(CSRF_COOKIE) != token:
+                response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Strict")
         return response
