@@ -70,7 +70,8 @@ def spawn_server(mode: str, deadline: float):
     cmd = [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", "0",
            "--data", str(tmp / "data"), "--async-mode", mode]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    while now() < min(deadline, now() + 30):
+    end = min(deadline, now() + 30)
+    while now() < end:
         match = re.search(r"Facilitator: (\S+)", (tmp / "server.log").read_text())
         if match:
             return proc, match.group(1), tmp, log
@@ -261,7 +262,7 @@ async def run(args) -> dict:
             lost=expected - seen,
             state_events=len(projector.times),
         )
-        done = projector.first_at_least(expected, last_ack - 60)
+        done = projector.first_at_least(expected, start)
         result["last_ack_to_map_ms"] = round(1000 * (done - last_ack), 1) if done else None
         # Rank-matched: the k-th acknowledged answer is on the map in the first state that
         # counts k answers, received after it was emitted (exact for the last one).
@@ -280,7 +281,6 @@ async def run(args) -> dict:
         await projector.sio.disconnect()
     finally:
         sampler.cancel()
-        server = None
         await asyncio.wait([asyncio.create_task(c.disconnect()) for c in clients] or
                            [asyncio.create_task(asyncio.sleep(0))], timeout=20)
         await shared.close()

@@ -44,6 +44,8 @@ class Broadcaster:
         self._dirty: set[int] = set()
         self._lock = threading.Lock()
         self._task = None
+        #: What each connection is (role, workshop, participant), by Socket.IO sid.
+        self.connections: dict[str, dict] = {}
 
     @property
     def store(self) -> Store:
@@ -120,7 +122,7 @@ def broadcaster() -> Broadcaster:
 
 
 def session() -> dict:
-    return socketio.server.get_session(request.sid)
+    return broadcaster().connections.get(request.sid, {})
 
 
 @socketio.on("connect")
@@ -150,7 +152,7 @@ def connect(auth):
     else:
         raise ConnectionRefusedError("error.bad_request")
     join_room(room(workshop.id))
-    socketio.server.save_session(request.sid, info)
+    broadcaster().connections[request.sid] = info
     socketio.emit("phase", {"phase": workshop.phase.value}, to=request.sid)
     if role != "participant":
         broadcaster().mark(workshop.id)
@@ -177,3 +179,9 @@ def answer(data):
     store().save_vote(info["participant"], vote)
     broadcaster().mark(workshop.id)
     return {"ok": True}
+
+
+@socketio.on("disconnect")
+def disconnect(*_reason):
+    """Forget the connection (the participant's answers stay, of course)."""
+    broadcaster().connections.pop(request.sid, None)

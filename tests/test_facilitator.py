@@ -1,0 +1,117 @@
+"""The facilitator creates a workshop, moves its phases and erases it."""
+
+import re
+
+from conftest import csrf, text
+
+from workshop.model import CODE_ALPHABET
+
+
+def _create(facilitator, **overrides):
+    facilitator.get("/f/new?wlang=fr")
+    data = {"csrf": csrf(facilitator), "wlang": "fr", "deck": "social-work.fr",
+            "title": "Équipe du CPAS", "practices": ["whatsapp-users", "id-photos"],
+            "results_hidden": "on"}
+    data.update(overrides)
+    return facilitator.post("/f/new", data=data)
+
+
+def test_the_terminal_link_logs_the_facilitator_in(app, client):
+    response = client.get(f"/f/?token={app.config['FACILITATOR_SECRET']}")
+    assert response.status_code == 302 and response.headers["Location"] == "/f/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert client.get("/f/").status_code == 200
+
+
+def test_create_a_workshop(facilitator, store):
+    form = text(facilitator.get("/f/new?wlang=fr"))
+    assert "Nous parlons avec les personnes sur WhatsApp" in form
+    response = _create(facilitator)
+    assert response.status_code == 303
+    code = response.headers["Location"].rsplit("/", 1)[1]
+    assert len(code) == 5 and set(code) <= set(CODE_ALPHABET)
+    workshop = store.workshop(code)
+    assert workshop.title == "Équipe du CPAS" and workshop.lang == "fr"
+    assert [p["id"] for p in workshop.practices] == ["whatsapp-users", "id-photos"]
+    assert workshop.results_hidden and workshop.phase.value == "joining"
+    page = text(facilitator.get(f"/f/w/{code}"))
+    assert f"/j/{code}" in page and "<svg" in page and "Ouvrir le dépistage" in page
+
+
+def test_the_deck_follows_the_language(facilitator):
+    page = text(facilitator.get("/f/new?wlang=en"))
+    assert "We talk with service users on WhatsApp" in page
+
+
+def test_results_can_be_shown_live(facilitator, store):
+    response = _create(facilitator, results_hidden="")
+    code = response.headers["Location"].rsplit("/", 1)[1]
+    assert not store.workshop(code).results_hidden
+
+
+def test_several_workshops_live_side_by_side(facilitator, store):
+    _create(facilitator, title="Un")
+    _create(facilitator, title="Deux")
+    page = text(facilitator.get("/f/"))
+    assert "Un" in page and "Deux" in page
+    assert len({w.code for w in store.workshops()}) == 2
+
+
+def test_bad_creation_says_why_and_keeps_the_form(facilitator, store):
+    response = _create(facilitator, title="", practices=[])
+    assert response.status_code == 400
+    page = text(response)
+    assert "Donnez un titre à l'atelier" in page and "Choisissez au moins une pratique" in page
+    long = _create(facilitator, title="T" * 200)
+    assert "la limite est 120" in text(long) and "T" * 200 in text(long)
+    assert store.workshops() == []
+
+
+def test_phases_move_forward_and_back(facilitator, store, make_workshop):
+    workshop = make_workshop()
+    url = f"/f/w/{workshop.code}/phase"
+    facilitator.get(f"/f/w/{workshop.code}")
+    assert facilitator.post(url, data={"csrf": csrf(facilitator), "phase": "screening"}).status_code == 303
+    assert store.workshop(workshop.code).phase.value == "screening"
+    facilitator.post(url, data={"csrf": csrf(facilitator), "phase": "map"})
+    assert store.workshop(workshop.code).phase.value == "map"
+    facilitator.post(url, data={"csrf": csrf(facilitator), "phase": "screening"})
+    assert store.workshop(workshop.code).phase.value == "screening"
+
+
+def test_an_impossible_phase_is_refused_with_a_message(facilitator, store, make_workshop):
+    workshop = make_workshop()
+    response = facilitator.post(f"/f/w/{workshop.code}/phase",
+                                data={"csrf": csrf(facilitator), "phase": "map"},
+                                follow_redirects=True)
+    assert "On ne peut pas passer directement à cette étape" in text(response)
+    assert store.workshop(workshop.code).phase.value == "joining"
+
+
+def test_erase_needs_the_code_typed(facilitator, store, make_workshop, join):
+    workshop = make_workshop(phase="screening")
+    join(workshop)
+    wrong = facilitator.post(f"/f/w/{workshop.code}/delete",
+                             data={"csrf": csrf(facilitator), "confirm": "nope"},
+                             follow_redirects=True)
+    assert "rien n'a été effacé" in text(wrong)
+    assert store.workshop(workshop.code) is not None
+    facilitator.post(f"/f/w/{workshop.code}/delete",
+                     data={"csrf": csrf(facilitator), "confirm": workshop.code.lower()})
+    assert store.workshop(workshop.code) is None
+    assert store.read(lambda c: c.execute("SELECT COUNT(*) FROM participant").fetchone()[0]) == 0
+
+
+def test_facilitator_language_switch(facilitator):
+    page = text(facilitator.get("/f/?lang=en"))
+    assert "Your workshops" in page
+    assert "Your workshops" in text(facilitator.get("/f/"))  # remembered
+    assert "Vos ateliers" in text(facilitator.get("/f/?lang=fr"))
+
+
+def test_join_url_uses_the_printed_address(app, facilitator, make_workshop):
+    app.config["BASE_URL"] = "http://192.0.2.10:8000"
+    workshop = make_workshop()
+    page = text(facilitator.get(f"/f/w/{workshop.code}"))
+    assert re.search(rf"http://192\.0\.2\.10:8000/j/{workshop.code}", page)
