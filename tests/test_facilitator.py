@@ -9,9 +9,14 @@ from workshop.model import CODE_ALPHABET
 
 def _create(facilitator, **overrides):
     facilitator.get("/f/new?wlang=fr")
-    data = {"csrf": csrf(facilitator), "wlang": "fr", "deck": "social-work.fr",
-            "title": "Équipe du CPAS", "practices": ["whatsapp-users", "id-photos"],
-            "results_hidden": "on"}
+    data = {
+        "csrf": csrf(facilitator),
+        "wlang": "fr",
+        "deck": "social-work.fr",
+        "title": "Équipe du CPAS",
+        "practices": ["whatsapp-users", "id-photos"],
+        "results_hidden": "on",
+    }
     data.update(overrides)
     return facilitator.post("/f/new", data=data)
 
@@ -72,7 +77,10 @@ def test_phases_move_forward_and_back(facilitator, store, make_workshop):
     workshop = make_workshop()
     url = f"/f/w/{workshop.code}/phase"
     facilitator.get(f"/f/w/{workshop.code}")
-    assert facilitator.post(url, data={"csrf": csrf(facilitator), "phase": "screening"}).status_code == 303
+    assert (
+        facilitator.post(url, data={"csrf": csrf(facilitator), "phase": "screening"}).status_code
+        == 303
+    )
     assert store.workshop(workshop.code).phase.value == "screening"
     facilitator.post(url, data={"csrf": csrf(facilitator), "phase": "map"})
     assert store.workshop(workshop.code).phase.value == "map"
@@ -82,9 +90,11 @@ def test_phases_move_forward_and_back(facilitator, store, make_workshop):
 
 def test_an_impossible_phase_is_refused_with_a_message(facilitator, store, make_workshop):
     workshop = make_workshop()
-    response = facilitator.post(f"/f/w/{workshop.code}/phase",
-                                data={"csrf": csrf(facilitator), "phase": "map"},
-                                follow_redirects=True)
+    response = facilitator.post(
+        f"/f/w/{workshop.code}/phase",
+        data={"csrf": csrf(facilitator), "phase": "map"},
+        follow_redirects=True,
+    )
     assert "On ne peut pas passer directement à cette étape" in text(response)
     assert store.workshop(workshop.code).phase.value == "joining"
 
@@ -92,13 +102,17 @@ def test_an_impossible_phase_is_refused_with_a_message(facilitator, store, make_
 def test_erase_needs_the_code_typed(facilitator, store, make_workshop, join):
     workshop = make_workshop(phase="screening")
     join(workshop)
-    wrong = facilitator.post(f"/f/w/{workshop.code}/delete",
-                             data={"csrf": csrf(facilitator), "confirm": "nope"},
-                             follow_redirects=True)
+    wrong = facilitator.post(
+        f"/f/w/{workshop.code}/delete",
+        data={"csrf": csrf(facilitator), "confirm": "nope"},
+        follow_redirects=True,
+    )
     assert "rien n'a été effacé" in text(wrong)
     assert store.workshop(workshop.code) is not None
-    facilitator.post(f"/f/w/{workshop.code}/delete",
-                     data={"csrf": csrf(facilitator), "confirm": workshop.code.lower()})
+    facilitator.post(
+        f"/f/w/{workshop.code}/delete",
+        data={"csrf": csrf(facilitator), "confirm": workshop.code.lower()},
+    )
     assert store.workshop(workshop.code) is None
     assert store.read(lambda c: c.execute("SELECT COUNT(*) FROM participant").fetchone()[0]) == 0
 

@@ -28,7 +28,9 @@ def test_typed_code_finds_the_workshop(client, make_workshop):
 def test_pseudonym_too_long_keeps_what_was_typed(client, make_workshop):
     workshop = make_workshop()
     name = "Camille" * 10
-    response = client.post(f"/j/{workshop.code}/join", data={"csrf": csrf(client), "pseudonym": name})
+    response = client.post(
+        f"/j/{workshop.code}/join", data={"csrf": csrf(client), "pseudonym": name}
+    )
     assert response.status_code == 400
     assert "la limite est 40" in text(response)
     assert f'value="{name}"' in text(response)
@@ -49,8 +51,15 @@ def test_screen_every_card_without_javascript(store, make_workshop, join):
     assert "Carte 1 sur 3" in text(card)
     assert "Nous parlons avec les personnes sur WhatsApp" in text(card)
     assert "Moyens" in text(card) and "Valeurs" in text(card) and "Prescrits" in text(card)
-    response = _answer_card(phone, workshop, 1, means="fine", values="problem",
-                            values_comment="Les données partent aux USA", prescriptions="unsure")
+    response = _answer_card(
+        phone,
+        workshop,
+        1,
+        means="fine",
+        values="problem",
+        values_comment="Les données partent aux USA",
+        prescriptions="unsure",
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/j/{workshop.code}/card/2")
     _answer_card(phone, workshop, 2, means="discuss")
@@ -77,8 +86,9 @@ def test_over_long_comment_is_refused_and_kept(store, make_workshop, join):
     workshop = make_workshop(phase="screening")
     phone, _ = join(workshop)
     long_comment = "Nous n'avons pas le temps. " * 30
-    response = _answer_card(phone, workshop, 1, means="fine", values="discuss",
-                            values_comment=long_comment)
+    response = _answer_card(
+        phone, workshop, 1, means="fine", values="discuss", values_comment=long_comment
+    )
     assert response.status_code == 400
     assert "la limite est 500" in text(response)
     assert long_comment.strip() in text(response)  # nothing typed is lost

@@ -27,16 +27,20 @@ def intruder(request, app, make_workshop, join):
 HTTP_ACTIONS = [
     ("GET", "/f/", {}),
     ("GET", "/f/new", {}),
-    ("POST", "/f/new", {"wlang": "fr", "deck": "social-work.fr", "title": "X",
-                         "practices": ["id-photos"]}),
+    (
+        "POST",
+        "/f/new",
+        {"wlang": "fr", "deck": "social-work.fr", "title": "X", "practices": ["id-photos"]},
+    ),
     ("GET", "/f/w/{code}", {}),
     ("POST", "/f/w/{code}/phase", {"phase": "map"}),
     ("POST", "/f/w/{code}/delete", {"confirm": "{code}"}),
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "form"), HTTP_ACTIONS,
-                         ids=[f"{m} {p}" for m, p, _ in HTTP_ACTIONS])
+@pytest.mark.parametrize(
+    ("method", "path", "form"), HTTP_ACTIONS, ids=[f"{m} {p}" for m, p, _ in HTTP_ACTIONS]
+)
 def test_facilitator_http_actions_are_refused(intruder, store, method, path, form):
     client, workshop = intruder
     path = path.format(code=workshop.code)
@@ -63,19 +67,24 @@ def test_facilitator_socket_is_admitted_with_the_cookie(facilitator, make_worksh
 def test_answer_is_refused_to_everyone_but_participants(make_workshop, sio, facilitator):
     workshop = make_workshop(phase="screening")
     answer = {"practice": "whatsapp-users", "sphere": "means", "value": "fine"}
-    for socket in (sio({"role": "screen", "code": workshop.code}),
-                   sio({"role": "facilitator", "code": workshop.code}, client=facilitator)):
+    for socket in (
+        sio({"role": "screen", "code": workshop.code}),
+        sio({"role": "facilitator", "code": workshop.code}, client=facilitator),
+    ):
         reply = socket.emit("answer", answer, callback=True)
         assert reply["ok"] is False and "Seuls les participants" in reply["error"]
 
 
-@pytest.mark.parametrize("auth", [
-    {"role": "participant", "code": "T2ABC", "token": "forged"},
-    {"role": "participant", "code": "T2ABC"},
-    {"role": "admin", "code": "T2ABC"},
-    {"role": "screen", "code": "NOPE9"},
-    None,
-])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        {"role": "participant", "code": "T2ABC", "token": "forged"},
+        {"role": "participant", "code": "T2ABC"},
+        {"role": "admin", "code": "T2ABC"},
+        {"role": "screen", "code": "NOPE9"},
+        None,
+    ],
+)
 def test_bad_socket_credentials_are_refused(make_workshop, sio, auth):
     make_workshop()
     assert not sio(auth).is_connected()

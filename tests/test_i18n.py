@@ -1,0 +1,70 @@
+"""Every UI string goes through the catalogues, complete in French and English."""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from workshop import i18n
+from workshop.paths import resource_dir
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    fr, en = i18n.catalogue("fr"), i18n.catalogue("en")
+    assert set(fr) == set(en)
+    for key in fr:
+        assert placeholders(fr[key]) == placeholders(en[key]), key
+        assert fr[key].strip() and en[key].strip(), key
+
+
+def _used_keys():
+    """Keys the templates and the code ask for; `prefix.` + variable names a family."""
+    sources = list(resource_dir("templates").rglob("*.html"))
+    sources += list(Path(i18n.__file__).parent.rglob("*.py"))
+    keys = set()
+    pattern = re.compile(
+        r"""(?:_n?\(|Invalid\(|translate\(lang, |"key": )\s*['"]([a-z_]+\.[a-z_.]+)['"]"""
+    )
+    for path in sources:
+        keys |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_every_key_used_exists():
+    catalogue = i18n.catalogue("fr")
+    families = {k.rsplit(".", 1)[0] + "." for k in catalogue}
+    used = _used_keys()
+    assert len(used) > 80  # the scan itself works
+    for key in used:
+        plural = f"{key}.one" in catalogue and f"{key}.other" in catalogue
+        assert key in catalogue or plural or key in families or key.endswith("."), key
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_plural_forms(lang):
+    assert i18n.translate_n(lang, "map.answers", 1) in {"1 réponse", "1 answer"}
+    assert i18n.translate_n(lang, "map.answers", 2) in {"2 réponses", "2 answers"}
+    zero = i18n.translate_n(lang, "map.answers", 0)
+    assert zero == ("0 réponse" if lang == "fr" else "0 answers")
+
+
+def test_templates_hold_no_bare_text():
+    """Text between tags must come from the catalogue (`{{ _('…') }}`), not be typed in."""
+    allowed = {"·", "Sphères", ":", "/"}
+    tag_text = re.compile(r">([^<>{}]*[A-Za-zÀ-ÿ][^<>{}]*)<")
+    for path in resource_dir("templates").rglob("*.html"):
+        source = re.sub(r"{#.*?#}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        source = re.sub(r"{%.*?%}|{{.*?}}", "", source, flags=re.S)
+        for match in tag_text.findall(source):
+            assert match.strip() in allowed, f"{path.name}: {match.strip()!r}"
+
+
+def test_accept_language_picks_a_supported_language():
+    assert i18n.pick("en-GB,en;q=0.9", ["en", "fr"]) == "en"
+    assert i18n.pick("de-DE", ["en", "fr"]) == "fr"
+    assert i18n.pick(None, ["en", "fr"]) == "fr"

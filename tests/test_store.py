@@ -1,0 +1,88 @@
+"""The store: acknowledged writes are committed, batches fail one job at a time."""
+
+import sqlite3
+import threading
+
+import pytest
+
+from workshop.model import Answer, Sphere, Vote
+from workshop.store import Store
+
+
+@pytest.fixture
+def db(tmp_path):
+    store = Store(tmp_path / "w.sqlite3")
+    yield store
+    store.close()
+
+
+def _workshop(store):
+    return store.create_workshop("ABCDE", "T", "fr", "d", {}, [{"id": "p"}])
+
+
+def test_schema_is_versioned_and_in_wal(db):
+    assert db.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0]) == 1
+    assert db.read(lambda c: c.execute("PRAGMA journal_mode").fetchone()[0]) == "wal"
+
+
+def test_acknowledged_writes_are_visible_to_another_connection(db, tmp_path):
+    wid = _workshop(db)
+    pid = db.add_participant(wid, "hash", "")
+    db.save_vote(db.participant(wid, "hash"), Vote("p", Sphere.MEANS, Answer.FINE, ""))
+    # A separate connection, as a restarted server would open: the row is on disk.
+    other = sqlite3.connect(tmp_path / "w.sqlite3")
+    assert other.execute("SELECT participant_id, value FROM answer").fetchall() == [(pid, "fine")]
+    other.close()
+
+
+def test_a_failing_job_fails_alone(db):
+    wid = _workshop(db)
+    db.add_participant(wid, "same", "")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.add_participant(wid, "same", "")
+    assert db.progress(wid)["participants"] == 1
+
+
+def test_concurrent_writers_share_commits_and_lose_nothing(db):
+    wid = _workshop(db)
+    participants = [
+        db.participant(wid, h)
+        for h in [db.add_participant(wid, f"h{i}", "") and f"h{i}" for i in range(40)]
+    ]
+    commits = []
+    original = db._commit
+
+    def counting(batch):
+        commits.append(len(batch))
+        return original(batch)
+
+    db._commit = counting
+    barrier = threading.Barrier(40)
+
+    def vote(participant):
+        barrier.wait()
+        for sphere in Sphere:
+            db.save_vote(participant, Vote("p", sphere, Answer.PROBLEM, "x"))
+
+    threads = [threading.Thread(target=vote, args=(p,)) for p in participants]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert db.progress(wid)["answers"] == 120
+    assert sum(commits) == 120
+    assert len(commits) < 120  # several answers shared one disk sync
+
+
+def test_settings_are_created_once(db):
+    assert db.setting("k", lambda: "first") == "first"
+    assert db.setting("k", lambda: "second") == "first"
+
+
+def test_erasing_a_workshop_erases_its_people_and_answers(db):
+    wid = _workshop(db)
+    db.add_participant(wid, "h", "Camille")
+    db.save_vote(db.participant(wid, "h"), Vote("p", Sphere.VALUES, Answer.FINE, "note"))
+    db.delete_workshop(wid)
+    for table in ("workshop", "practice", "participant", "answer"):
+        assert db.read(lambda c, t=table: c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) == 0
