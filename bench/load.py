@@ -5,12 +5,13 @@
     python bench/load.py --spawn --clients 1000 --pace 1        # one answer per second each
     python bench/load.py --facilitator-url 'http://127.0.0.1:8000/f/?token=...' --clients 100
 
-Steps: create a workshop as the facilitator (cookie + CSRF form), move it to screening,
-connect a projector (role=screen), join N participants over HTTP, connect them over
-WebSocket only, then every participant answers its questions. `--pace 0` sends each
-client's next answer as soon as the previous one is acknowledged (one in flight per
-client); `--pace S` schedules a client's answers S seconds apart (random start offset).
-Only 127.0.0.1 / localhost is accepted as a target. Every phase is bounded by --timeout.
+Steps: as the facilitator (cookie + CSRF form) create a workshop with every practice of
+the deck and open screening; connect a projector (role=screen); join N participants over
+HTTP; connect them over WebSocket only; then every participant answers its questions.
+`--pace 0` sends a client's next answer as soon as the previous one is acknowledged (one
+in flight per client); `--pace S` schedules a client's answers S seconds apart, after a
+random start offset in [0, S). Only 127.0.0.1 / localhost is accepted as a target, and
+every phase is bounded by --timeout.
 """
 
 from __future__ import annotations
@@ -39,9 +40,21 @@ SPHERES = ("means", "values", "prescriptions")
 VALUES = ("fine", "discuss", "problem", "unsure")
 now = time.monotonic
 
+REPORT = """\
+{clients} clients x {answers_per_client} answers, pace {pace} s: joined in {join_s} s, \
+{connected} connected in {connect_s} s
+acknowledged answers/s  {acked_per_s}  ({acked} acked in {answer_phase_s} s)
+ack latency   p50 {ack_p50_ms} ms  p95 {ack_p95_ms} ms  max {ack_max_ms} ms
+answer->map   last ack to full map {last_ack_to_map_ms} ms; \
+per answer p50 {map_p50_ms} ms  p95 {map_p95_ms} ms ({state_events} states)
+server        RSS {rss_mb} MB (peak {rss_peak_mb} MB), CPU {server_cpu_pct}% of a core; \
+bench CPU {bench_cpu_pct}%
+lost answers  {lost} (expected {expected}, projector saw {projector_answers}); \
+errors {errors}; disconnects {disconnects}"""
+
 
 def pct(values, q):
-    """Nearest-rank percentile, in milliseconds; None for no data."""
+    """Nearest-rank percentile of seconds, in milliseconds; None without data."""
     if not values:
         return None
     ordered = sorted(values)
@@ -49,6 +62,7 @@ def pct(values, q):
 
 
 def raise_fd_limit() -> int:
+    """One socket per client: lift the soft limit on open files to the hard one."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = hard if hard != resource.RLIM_INFINITY else 65536
     if soft < want:
@@ -56,34 +70,32 @@ def raise_fd_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def check_local(url: str) -> str:
+def local_base(url: str) -> str:
     parts = urlsplit(url)
     if parts.hostname not in ("127.0.0.1", "localhost"):
         sys.exit(f"refusing {url}: this bench only talks to 127.0.0.1 / localhost")
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def spawn_server(mode: str, deadline: float):
+def spawn_server(mode: str):
     """Start `workshop serve` on a free port in a temporary data folder; wait for its URL."""
     tmp = Path(tempfile.mkdtemp(prefix="spheres-bench-"))
-    log = open(tmp / "server.log", "w+")  # noqa: SIM115 - closed by stop_server
-    cmd = [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", "0",
-           "--data", str(tmp / "data"), "--async-mode", mode]
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed by stop_server
+    cmd = [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", "0"]
+    cmd += ["--data", str(tmp / "data"), "--async-mode", mode]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    end = min(deadline, now() + 30)
-    while now() < end:
+    end = now() + 30
+    while now() < end and proc.poll() is None:
         match = re.search(r"Facilitator: (\S+)", (tmp / "server.log").read_text())
         if match:
             return proc, match.group(1), tmp, log
-        if proc.poll() is not None:
-            break
         time.sleep(0.1)
     stop_server(proc, tmp, log)
     sys.exit("the server did not print its facilitator URL")
 
 
 def stop_server(proc, tmp: Path, log) -> list[str]:
-    """Terminate (then kill) the spawned server; return the notable lines of its log."""
+    """Terminate (then kill) the spawned server; return the worrying lines of its log."""
     proc.terminate()
     try:
         proc.wait(5)
@@ -93,7 +105,7 @@ def stop_server(proc, tmp: Path, log) -> list[str]:
     log.close()
     lines = (tmp / "server.log").read_text(errors="replace").splitlines()
     shutil.rmtree(tmp, ignore_errors=True)
-    return [ln for ln in lines if re.search(r"Error|Traceback|Exception|exceeded", ln)]
+    return [line for line in lines if re.search(r"Error|Traceback|Exception", line)][:10]
 
 
 def server_pid_on(port: int) -> int | None:
@@ -112,25 +124,26 @@ async def create_workshop(http, base: str, facilitator_url: str, results_hidden:
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     practices = re.findall(r'name="practices" value="([^"]+)"', page)
     form = [("csrf", csrf), ("wlang", "fr"), ("deck", "social-work.fr"), ("title", "bench")]
-    form += [("practices", p) for p in practices] + ([("results_hidden", "on")] * results_hidden)
+    form += [("practices", p) for p in practices] + [("results_hidden", "on")] * results_hidden
     async with http.post(f"{base}/f/new", data=form, allow_redirects=False) as r:
         assert r.status == 303, f"create workshop: HTTP {r.status}"
         code = r.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
-    data = {"csrf": csrf, "phase": "screening"}
-    async with http.post(f"{base}/f/w/{code}/phase", data=data, allow_redirects=False) as r:
-        assert r.status == 303, f"phase: HTTP {r.status}"
+    phase = {"csrf": csrf, "phase": "screening"}
+    async with http.post(f"{base}/f/w/{code}/phase", data=phase, allow_redirects=False) as r:
+        assert r.status == 303, f"open screening: HTTP {r.status}"
     return code, practices
 
 
 class Projector:
-    """The room's screen: records when each `state` arrives and how many answers it counts."""
+    """The room's screen: when each `state` arrived and how many answers it counted."""
 
     def __init__(self, expected: int) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.times: list[float] = []
-        self.counts: list[int] = []  # running max of progress.answers
-        self.expected, self.complete = expected, asyncio.Event()
+        self.counts: list[int] = []  # running maximum of progress.answers, so sorted
+        self.expected, self.complete, self.dropped = expected, asyncio.Event(), 0
         self.sio.on("state", self.on_state)
+        self.sio.on("disconnect", self.on_disconnect)
 
     async def on_state(self, state):
         answers = state["progress"]["answers"]
@@ -139,200 +152,197 @@ class Projector:
         if answers >= self.expected:
             self.complete.set()
 
-    def first_at_least(self, n: int, after: float) -> float | None:
-        i = bisect.bisect_left(self.counts, n)
+    async def on_disconnect(self, *_reason):
+        self.dropped += 1
+
+    def first_state(self, count: int, after: float) -> float | None:
+        """When the first state counting at least `count` answers arrived after `after`."""
+        i = bisect.bisect_left(self.counts, count)
         while i < len(self.times) and self.times[i] < after:
             i += 1
         return self.times[i] if i < len(self.times) else None
 
 
-async def run(args) -> dict:
+async def run(args, base: str, facilitator_url: str, server) -> dict:
     deadline = now() + args.timeout
     left = lambda: max(0.1, deadline - now())  # noqa: E731
-    result, spawned = {"clients": args.clients, "pace": args.pace}, None
-    if args.spawn:
-        spawned = spawn_server(args.async_mode, deadline)
-        args.facilitator_url = spawned[1]
-        result["async_mode"] = args.async_mode
-    if not args.facilitator_url:
-        sys.exit("give --facilitator-url (the line the server printed) or --spawn")
-    base = check_local(args.url or args.facilitator_url)
-    check_local(args.facilitator_url)
-    pid = args.server_pid or (spawned[0].pid if spawned else server_pid_on(urlsplit(base).port))
-    server = psutil.Process(pid) if pid else None
-    rss_peak = [0]
-
-    async def sample_rss():
-        while server is not None:
-            rss_peak[0] = max(rss_peak[0], server.memory_info().rss)
-            await asyncio.sleep(0.5)
-
-    sampler = asyncio.create_task(sample_rss())
-    me = psutil.Process()
-    clients: list[socketio.AsyncClient] = []
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
-    shared = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+    result = {"clients": args.clients, "pace": args.pace, "async_mode": args.async_mode}
+    errors, disconnects, clients = Counter(), Counter(), []
+    shared = aiohttp.ClientSession(  # no cookie jar: every join is a new phone
+        connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar()
+    )
+    headers = {"Origin": base}  # what a browser sends; the server checks it
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as fac:
-            code, practices = await asyncio.wait_for(
-                create_workshop(fac, base, args.facilitator_url, args.results_hidden), left())
-        per_client = min(args.answers_per_client or 3 * len(practices), 3 * len(practices))
+            setup = create_workshop(fac, base, facilitator_url, args.results_hidden)
+            code, practices = await asyncio.wait_for(setup, left())
         questions = [(p, s) for p in practices for s in SPHERES]
+        per_client = min(args.answers_per_client or len(questions), len(questions))
         expected = per_client * args.clients
         result.update(code=code, answers_per_client=per_client, expected=expected)
-        headers = {"Origin": base}
         projector = Projector(expected)
-        await projector.sio.connect(base, auth={"role": "screen", "code": code},
-                                    headers=headers, transports=["websocket"], wait_timeout=10)
+        auth = {"role": "screen", "code": code}
+        await projector.sio.connect(base, auth=auth, headers=headers, transports=["websocket"])
 
-        gate, errors, tokens = asyncio.Semaphore(args.connect_concurrency), Counter(), []
+        gate, tokens = asyncio.Semaphore(args.connect_concurrency), []
 
         async def join():
             async with gate, shared.post(f"{base}/j/{code}/join", json={"pseudonym": ""}) as r:
                 tokens.append((await r.json())["token"])
 
-        t0 = now()
-        await asyncio.wait_for(asyncio.gather(*(join() for _ in range(args.clients))), left())
-        result["join_s"] = round(now() - t0, 2)
-        disconnects = Counter()
-
         async def connect(token):
             sio = socketio.AsyncClient(reconnection=False, http_session=shared)
             sio.on("disconnect", lambda *reason: disconnects.update([str(reason)]))
+            auth = {"role": "participant", "code": code, "token": token}
             async with gate:
                 try:
-                    await sio.connect(base, auth={"role": "participant", "code": code,
-                                                  "token": token}, headers=dict(headers),
-                                      transports=["websocket"], wait_timeout=30)
+                    await sio.connect(
+                        base, auth=auth, headers=dict(headers), transports=["websocket"]
+                    )
                     clients.append(sio)
                 except Exception as e:  # noqa: BLE001 - counted and reported
                     errors[f"connect {type(e).__name__}: {e}"] += 1
 
         t0 = now()
+        await asyncio.wait_for(asyncio.gather(*(join() for _ in range(args.clients))), left())
+        t1 = now()
         await asyncio.wait_for(asyncio.gather(*(connect(t) for t in tokens)), left())
-        result.update(connect_s=round(now() - t0, 2), connected=len(clients))
-        acks: list[tuple[float, float]] = []  # (emit, ack) of acknowledged answers
-        start = now()
-        rng = random.Random(1)
+        result.update(join_s=round(t1 - t0, 2), connect_s=round(now() - t1, 2))
+        result["connected"] = len(clients)
+
+        acks: list[tuple[float, float]] = []  # (emitted, acknowledged) per answer
+        rng, start = random.Random(1), now()
 
         async def answer(sio, mine):
             offset = rng.uniform(0, args.pace)
             for i, (practice, sphere) in enumerate(mine):
                 if args.pace:
                     await asyncio.sleep(max(0.0, start + offset + i * args.pace - now()))
-                data = {"practice": practice, "sphere": sphere,
-                        "value": rng.choice(VALUES), "comment": ""}
+                data = {"practice": practice, "sphere": sphere, "value": rng.choice(VALUES)}
                 emitted = now()
                 try:
-                    reply = await sio.call("answer", data, timeout=args.ack_timeout)
+                    reply = await sio.call(
+                        "answer", {**data, "comment": ""}, timeout=args.ack_timeout
+                    )
                 except Exception as e:  # noqa: BLE001 - counted and reported
                     errors[f"answer {type(e).__name__}"] += 1
                     continue
-                if reply and reply.get("ok"):
+                if isinstance(reply, dict) and reply.get("ok"):
                     acks.append((emitted, now()))
                 else:
                     errors[f"refused {reply}"] += 1
 
-        cpu0, me0 = (sum(server.cpu_times()[:2]) if server else 0), sum(me.cpu_times()[:2])
-        tasks = [asyncio.create_task(answer(sio, rng.sample(questions, per_client)))
-                 for sio in clients]
-        _, pending = await asyncio.wait(tasks, timeout=max(0.1, left() - 15))
+        procs = {"server_cpu_pct": server, "bench_cpu_pct": psutil.Process()}
+        cpu = {key: sum(p.cpu_times()[:2]) for key, p in procs.items() if p}
+        work = [asyncio.create_task(answer(c, rng.sample(questions, per_client))) for c in clients]
+        _, pending = await asyncio.wait(work, timeout=max(0.1, left() - 15))
         for task in pending:
             task.cancel()
-        end = now()
+        spent = now() - start
+        for key, before in cpu.items():  # percent of one core during the answering phase
+            result[key] = round(100 * (sum(procs[key].cpu_times()[:2]) - before) / spent)
         result["unfinished_clients"] = len(pending)
-        if server:
-            result["server_cpu_pct"] = round(100 * (sum(server.cpu_times()[:2]) - cpu0)
-                                             / (end - start))
-        result["bench_cpu_pct"] = round(100 * (sum(me.cpu_times()[:2]) - me0) / (end - start))
+
         last_ack = max((a for _, a in acks), default=start)
         try:  # let the map catch up: at most 10 s after the last acknowledgement
             await asyncio.wait_for(projector.complete.wait(), min(10, left()))
         except asyncio.TimeoutError:
             pass
         seen = projector.counts[-1] if projector.counts else 0
+        latencies = [a - e for e, a in acks]
         result.update(
             acked=len(acks),
             acked_per_s=round(len(acks) / max(1e-9, last_ack - start)),
             answer_phase_s=round(last_ack - start, 2),
-            ack_p50_ms=pct([a - e for e, a in acks], 0.50),
-            ack_p95_ms=pct([a - e for e, a in acks], 0.95),
-            ack_max_ms=pct([a - e for e, a in acks], 1.0),
+            ack_p50_ms=pct(latencies, 0.50),
+            ack_p95_ms=pct(latencies, 0.95),
+            ack_max_ms=pct(latencies, 1.0),
             projector_answers=seen,
             lost=expected - seen,
             state_events=len(projector.times),
         )
-        done = projector.first_at_least(expected, start)
-        result["last_ack_to_map_ms"] = round(1000 * (done - last_ack), 1) if done else None
-        # Rank-matched: the k-th acknowledged answer is on the map in the first state that
-        # counts k answers, received after it was emitted (exact for the last one).
+        full = projector.first_state(expected, start)
+        result["last_ack_to_map_ms"] = round(1000 * (full - last_ack), 1) if full else None
+        # Rank-matched: the k-th acknowledged answer is taken to be on the map in the first
+        # state that counts k answers and arrived after it was emitted.
         shown = []
-        for k, (emitted, _ack) in enumerate(sorted(acks, key=lambda x: x[1]), start=1):
-            t = projector.first_at_least(k, emitted)
-            if t is not None:
-                shown.append(t - emitted)
+        for k, (emitted, _) in enumerate(sorted(acks, key=lambda pair: pair[1]), start=1):
+            seen_at = projector.first_state(k, emitted)
+            if seen_at is not None:
+                shown.append(seen_at - emitted)
         result.update(map_p50_ms=pct(shown, 0.50), map_p95_ms=pct(shown, 0.95))
-        result["disconnects"] = sum(disconnects.values())
-        result["errors"] = dict(errors)
-        if server:
-            rss_peak[0] = max(rss_peak[0], server.memory_info().rss)
-            result.update(rss_mb=round(server.memory_info().rss / 2**20),
-                          rss_peak_mb=round(rss_peak[0] / 2**20))
+        result["disconnects"] = sum(disconnects.values()) + projector.dropped
         await projector.sio.disconnect()
     finally:
-        sampler.cancel()
-        await asyncio.wait([asyncio.create_task(c.disconnect()) for c in clients] or
-                           [asyncio.create_task(asyncio.sleep(0))], timeout=20)
+        result["errors"] = dict(errors) or 0
+        closing = [asyncio.create_task(c.disconnect()) for c in clients]
+        if closing:
+            await asyncio.wait(closing, timeout=20)
         await shared.close()
-        if spawned:
-            result["server_log_problems"] = stop_server(spawned[0], *spawned[2:])[:10]
     return result
+
+
+async def main_async(args) -> dict:
+    spawned = spawn_server(args.async_mode) if args.spawn else None
+    facilitator_url = spawned[1] if spawned else args.facilitator_url
+    if not facilitator_url:
+        sys.exit("give --facilitator-url (the line the server printed) or --spawn")
+    base = local_base(args.url or facilitator_url)
+    local_base(facilitator_url)
+    pid = args.server_pid or (spawned[0].pid if spawned else server_pid_on(urlsplit(base).port))
+    server = psutil.Process(pid) if pid else None
+    peak = [0]
+
+    async def sample_rss():  # the server's resident memory, every half second
+        while True:
+            peak[0] = max(peak[0], server.memory_info().rss)
+            await asyncio.sleep(0.5)
+
+    sampler = asyncio.create_task(sample_rss()) if server else None
+    try:
+        result = await asyncio.wait_for(run(args, base, facilitator_url, server), args.timeout + 30)
+        if server:
+            rss = server.memory_info().rss
+            result.update(rss_mb=round(rss / 2**20), rss_peak_mb=round(max(rss, *peak) / 2**20))
+        return result
+    finally:
+        if sampler:
+            sampler.cancel()
+        if spawned:
+            for line in stop_server(spawned[0], *spawned[2:]):
+                print("server log:", line, file=sys.stderr)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", help="server base URL (default: from --facilitator-url)")
-    parser.add_argument("--facilitator-url", help="the 'Facilitator:' URL the server printed")
-    parser.add_argument("--server-pid", type=int, help="server PID for RSS (default: by port)")
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--answers-per-client", type=int, default=0,
-                        help="default: every question of the workshop (practices x 3)")
-    parser.add_argument("--pace", type=float, default=0.0,
-                        help="seconds between a client's answers; 0 = next one on ack")
-    parser.add_argument("--spawn", action="store_true", help="start (and stop) a server")
-    parser.add_argument("--async-mode", choices=("gevent", "threading"), default="gevent")
-    parser.add_argument("--results-hidden", action="store_true",
-                        help="hide the map from the projector (it still gets progress)")
-    parser.add_argument("--connect-concurrency", type=int, default=100)
-    parser.add_argument("--ack-timeout", type=float, default=60.0)
-    parser.add_argument("--timeout", type=float, default=300.0, help="overall bound, seconds")
-    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    add = parser.add_argument
+    add("--url", help="server base URL (default: taken from --facilitator-url)")
+    add("--facilitator-url", help="the 'Facilitator:' URL the server printed")
+    add("--server-pid", type=int, help="server PID for RSS/CPU (default: found by port)")
+    add("--clients", type=int, default=100)
+    add("--answers-per-client", type=int, help="default: every question (practices x 3)")
+    add("--pace", type=float, default=0.0, help="s between a client's answers; 0 = on ack")
+    add("--spawn", action="store_true", help="start a server for the run, stop it after")
+    add("--async-mode", choices=("gevent", "threading"), default="gevent", help="with --spawn")
+    add("--results-hidden", action="store_true", help="create the workshop with the map hidden")
+    add("--connect-concurrency", type=int, default=100, help="joins/connects at once")
+    add("--ack-timeout", type=float, default=60.0, help="s to wait for one answer's ack")
+    add("--timeout", type=float, default=300.0, help="overall bound in seconds")
+    add("--json", action="store_true", help="print one JSON line of results")
     args = parser.parse_args()
+    if not args.spawn:
+        args.async_mode = None
     fds = raise_fd_limit()
     if fds < args.clients + 100:
-        sys.exit(f"file-descriptor limit {fds} is too low for {args.clients} clients")
-    result = asyncio.run(asyncio.wait_for(run(args), args.timeout + 60))
+        sys.exit(f"open-file limit {fds} is too low for {args.clients} clients")
+    result = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(result))
-        return
-    print(f"clients {result['clients']} x {result['answers_per_client']} answers, "
-          f"pace {args.pace}s, joined in {result['join_s']}s, connected "
-          f"{result['connected']} in {result['connect_s']}s")
-    print(f"acknowledged answers/s  {result['acked_per_s']}  ({result['acked']} acked in "
-          f"{result['answer_phase_s']}s)")
-    print(f"ack latency  p50 {result['ack_p50_ms']} ms  p95 {result['ack_p95_ms']} ms  "
-          f"max {result['ack_max_ms']} ms")
-    print(f"answer->map  last ack to full map {result['last_ack_to_map_ms']} ms; "
-          f"per answer p50 {result['map_p50_ms']} ms  p95 {result['map_p95_ms']} ms")
-    print(f"server RSS {result.get('rss_mb')} MB (peak {result.get('rss_peak_mb')} MB), "
-          f"CPU {result.get('server_cpu_pct')}% of a core; bench CPU "
-          f"{result['bench_cpu_pct']}%")
-    print(f"lost answers {result['lost']} (expected {result['expected']}, projector saw "
-          f"{result['projector_answers']}); errors {result['errors'] or 0}; "
-          f"disconnects {result['disconnects']}")
-    for line in result.get("server_log_problems", []):
-        print("server log:", line)
+    else:
+        print(REPORT.format_map({k: result.get(k) for k in REPORT_KEYS} | result))
 
+
+REPORT_KEYS = re.findall(r"{(\w+)}", REPORT)
 
 if __name__ == "__main__":
     main()
