@@ -157,7 +157,9 @@ def test_kill_9_mid_vote_loses_no_acknowledged_answer(tmp_path):
                     if not killed.is_set():
                         killed.wait(0.05)  # a human pace before the crash
 
-        threads = [threading.Thread(target=vote, args=(t, c)) for t, c in zip(tokens, phones)]
+        threads = [
+            threading.Thread(target=vote, args=(t, c)) for t, c in zip(tokens, phones, strict=True)
+        ]
         for t in threads:
             t.start()
         wait_for(lambda: len(acked) >= 30, timeout=20)

@@ -1,0 +1,144 @@
+"""Headless Chromium (Debian's, through Playwright): the facilitator, two phones, a projector."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+from serverproc import Server, wait_for
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI: apt-get install -y chromium")
+        pytest.skip("no chromium on PATH (Debian: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = Server(tmp_path / "data").start()
+    yield server
+    server.stop()
+
+
+def new_page(browser, **options):
+    context = browser.new_context(locale="fr-FR", **options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.errors = errors
+    return page
+
+
+def create_workshop(page, server, title="Atelier du lundi"):
+    page.goto(server.facilitator_url)
+    page.get_by_role("link", name="Créer un atelier").click()
+    page.get_by_label("Titre de l'atelier").fill(title)
+    page.get_by_label("Nous cartographions les ressources du quartier").uncheck()
+    page.get_by_role("button", name="Créer l'atelier").click()
+    page.wait_for_url(re.compile(r"/f/w/[A-Z0-9]{5}$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
+    facilitator = new_page(browser, viewport={"width": 1280, "height": 900})
+    code = create_workshop(facilitator, server)
+    join_url = facilitator.locator(".join-url").first.inner_text()
+    assert join_url == f"{server.base}/j/{code}"
+
+    projector = new_page(browser, viewport={"width": 1366, "height": 768})
+    projector.goto(f"{server.base}/s/{code}")
+    assert projector.locator(".code.huge").inner_text() == code
+    assert projector.locator("svg.qr").is_visible()
+
+    phones = [new_page(browser, **PHONE) for _ in range(2)]
+    for phone in phones:
+        phone.goto(join_url)
+        phone.get_by_role("button", name="Entrer dans l'atelier").click()
+        phone.get_by_role("heading", name="Vous êtes dans l'atelier").wait_for()
+    wait_for(
+        lambda: projector.locator(".screen-count [data-field=participants]").inner_text() == "2"
+    )
+
+    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    for phone in phones:  # every phone follows the phase by itself
+        phone.get_by_role("link", name="Commencer").click()
+        phone.get_by_text("Carte 1 sur 7").wait_for()
+
+    first, second = phones
+    first.locator(".sphere-means .choice-problem").click()
+    first.locator(".sphere-means .save-status").get_by_text("Enregistré").wait_for()
+    first.locator("#values-comment").fill("Les messages restent sur nos téléphones perso")
+    first.locator(".sphere-values .choice-discuss").click()
+    first.locator(".sphere-values .save-status").get_by_text("Enregistré").wait_for()
+    second.locator(".sphere-means .choice-problem").click()
+    second.get_by_role("button", name="Carte suivante").click()
+    second.get_by_text("Carte 2 sur 7").wait_for()
+
+    # Hidden until revealed: the projector shows counts only.
+    wait_for(
+        lambda: (
+            projector.locator("[data-field=answers], [data-field=started]").first.inner_text()
+            == "2"
+        )
+    )
+    assert projector.locator(".map").count() == 0
+    facilitator.get_by_role("button", name="Montrer la carte").click()
+    projector.locator("table.map").wait_for()
+    row = projector.locator("table.map tbody tr").first
+    assert "Nous parlons avec les personnes sur WhatsApp" in row.inner_text()
+    assert row.locator("td").first.locator(".count-problem b").inner_text() == "2"
+    assert row.locator("td").nth(1).locator(".count-discuss b").inner_text() == "1"
+    row.locator("td").nth(1).get_by_text("1 commentaire").click()
+    assert "Les messages restent sur nos téléphones perso" in row.inner_text()
+    first.get_by_role("heading", name="La carte du groupe").wait_for()
+    for page in (facilitator, projector, *phones):
+        assert page.errors == []
+
+
+def test_a_phone_without_javascript_takes_part(browser, server):
+    facilitator = new_page(browser)
+    code = create_workshop(facilitator, server)
+    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    old_phone = new_page(browser, java_script_enabled=False, **PHONE)
+    old_phone.goto(f"{server.base}/j/{code}")
+    old_phone.get_by_label("Un pseudonyme (facultatif)").fill("Dominique")
+    old_phone.get_by_role("button", name="Entrer dans l'atelier").click()
+    old_phone.get_by_role("link", name="Commencer").click()
+    old_phone.locator(".sphere-means .choice-fine").click()
+    old_phone.locator(".sphere-prescriptions .choice-unsure").click()
+    old_phone.locator("#prescriptions-comment").fill("x" * 501)
+    old_phone.get_by_role("button", name="Carte suivante").click()
+    assert "la limite est 500" in old_phone.locator(".sphere-prescriptions").inner_text()
+    assert old_phone.locator("#prescriptions-comment").input_value() == "x" * 501
+    old_phone.locator("#prescriptions-comment").fill("Je ne connais pas la loi")
+    old_phone.get_by_role("button", name="Carte suivante").click()
+    old_phone.get_by_text("Carte 2 sur 7").wait_for()
+    old_phone.get_by_role("button", name="Voir toutes les cartes").click()
+    assert "2 réponses sur 21" in old_phone.inner_text("main")
+    facilitator.reload()
+    assert facilitator.locator("#progress [data-field=started]").inner_text() == "1"
