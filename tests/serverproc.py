@@ -17,8 +17,16 @@ import requests
 class Server:
     """A `workshop serve` subprocess on 127.0.0.1; its output is kept for failure reports."""
 
-    def __init__(self, data: Path, port: int = 0, *args: str) -> None:
+    def __init__(
+        self,
+        data: Path,
+        port: int = 0,
+        *args: str,
+        python: str = sys.executable,
+        cwd: Path | None = None,
+    ) -> None:
         self.data, self.port_arg, self.args = data, port, args
+        self.python, self.cwd = python, cwd
         self.output: list[str] = []
         self.proc: subprocess.Popen | None = None
         self.facilitator_url = self.base = ""

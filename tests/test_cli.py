@@ -1,0 +1,61 @@
+"""The `workshop` command: serve by default, documented options, a per-user data folder."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workshop import cli
+
+
+def test_serve_is_the_default_command():
+    result = CliRunner().invoke(cli.main, ["--no-such-option"])
+    assert result.exit_code == 2
+    assert "Usage: main serve" in result.output or "serve [OPTIONS]" in result.output
+
+
+def test_help_lists_every_serve_option():
+    result = CliRunner().invoke(cli.main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in (
+        "--host",
+        "--port",
+        "--data",
+        "--public-url",
+        "--open",
+        "--demo",
+        "--decks",
+        "--async-mode",
+    ):
+        assert option in result.output
+
+
+def test_python_dash_m_works():
+    result = subprocess.run(
+        [sys.executable, "-m", "workshop", "--version"], capture_output=True, text=True, check=True
+    )
+    assert "workshop, version" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("linux", {"XDG_DATA_HOME": "/x/data"}, Path("/x/data/spheres")),
+        ("linux", {}, Path.home() / ".local/share/spheres"),
+        ("darwin", {}, Path.home() / "Library/Application Support/Spheres"),
+        (
+            "win32",
+            {"LOCALAPPDATA": "C:/Users/a/AppData/Local"},
+            Path("C:/Users/a/AppData/Local/Spheres"),
+        ),
+    ],
+)
+def test_default_data_folder_per_platform(monkeypatch, platform, env, expected):
+    monkeypatch.setattr(cli.sys, "platform", platform)
+    for name in ("XDG_DATA_HOME", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli.default_data_dir() == expected

@@ -1,0 +1,64 @@
+"""The wheel carries templates, static files and decks: install it alone and serve from it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import requests
+from serverproc import Server, wait_for
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_installed_wheel_serves_pages(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(dist.glob("workshop-*.whl"))
+    env = tmp_path / "venv"
+    # The dependencies come from this environment; the package itself only from the wheel.
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env)
+    python = env / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    where = subprocess.run(
+        [str(python), "-c", "import workshop; print(workshop.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout
+    assert str(env) in where, where  # not the source checkout
+
+    server = Server(tmp_path / "data", 0, "--demo", python=str(python), cwd=tmp_path).start()
+    try:
+        joins = wait_for(lambda: server.lines("Join: "))  # the demo deck came from the wheel
+        code = joins[0].rsplit("/", 1)[1]
+        page = requests.get(f"{server.base}/j/{code}", timeout=10)
+        assert page.status_code == 200 and "Entrer dans l" in page.text
+        css = requests.get(f"{server.base}/static/css/spheres.css", timeout=10)
+        assert css.status_code == 200 and ":root" in css.text
+        script = requests.get(f"{server.base}/static/vendor/socket.io-4.8.4.min.js", timeout=10)
+        assert script.status_code == 200 and "Socket.IO v4.8.4" in script.text
+    finally:
+        server.stop()
