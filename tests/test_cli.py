@@ -59,3 +59,18 @@ def test_default_data_folder_per_platform(monkeypatch, platform, env, expected):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert cli.default_data_dir() == expected
+
+
+def test_a_busy_port_gets_a_clear_message(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--data", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port 0" in result.stderr
+    assert "Traceback" not in result.stderr

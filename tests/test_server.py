@@ -59,7 +59,7 @@ def projector(server, code) -> tuple[socketio.Client, list]:
 def cell_counts(html: str) -> list[dict[str, int]]:
     """Every map cell's counts, read from the HTML the projector shows."""
     cells = []
-    for cell in re.findall(r'<td class="cell">(.*?)</td>', html, re.S):
+    for cell in re.findall(r'<td class="cell"[^>]*>(.*?)</td>', html, re.S):
         cells.append(
             {k: int(v) for k, v in re.findall(r'count-(\w+)">.*?<b>(\d+)</b>', cell, re.S)}
         )

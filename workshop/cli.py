@@ -110,7 +110,14 @@ def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async
             "DECK_DIRS": list(deck_dirs),
         }
     )
-    server, port = _bind(app, host, port, async_mode)
+    try:
+        server, port = _bind(app, host, port, async_mode)
+    except OSError as error:
+        app.extensions["workshop.store"].close()
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({error.strerror}). Another server may be using "
+            "this port: choose another with --port, or --port 0 for any free one."
+        ) from None
     base = netinfo.base_url(host, port, public_url)
     app.config["BASE_URL"] = base
     local = f"http://127.0.0.1:{port}" if host in ("0.0.0.0", "::", "") else base  # noqa: S104
