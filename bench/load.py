@@ -49,7 +49,8 @@ answer->map   last ack to full map {last_ack_to_map_ms} ms; \
 per answer p50 {map_p50_ms} ms  p95 {map_p95_ms} ms ({state_events} states)
 server        RSS {rss_mb} MB (peak {rss_peak_mb} MB), CPU {server_cpu_pct}% of a core; \
 bench CPU {bench_cpu_pct}%
-lost answers  {lost} (expected {expected}, projector saw {projector_answers}); \
+lost answers  {lost} (expected {expected}, projector saw {projector_answers}, \
+acked but not shown {acked_not_shown}); \
 errors {errors}; disconnects {disconnects}"""
 
 
@@ -171,7 +172,9 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
     shared = aiohttp.ClientSession(  # no cookie jar: every join is a new phone
         connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar()
     )
-    headers = {"Origin": base}  # what a browser sends; the server checks it
+    # Like a browser: an Origin header (the server checks it) and socket.io-client's 20 s
+    # connection timeout (python-socketio's own default is 1 s).
+    options = {"headers": {"Origin": base}, "transports": ["websocket"], "wait_timeout": 20}
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as fac:
             setup = create_workshop(fac, base, facilitator_url, args.results_hidden)
@@ -182,7 +185,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
         result.update(code=code, answers_per_client=per_client, expected=expected)
         projector = Projector(expected)
         auth = {"role": "screen", "code": code}
-        await projector.sio.connect(base, auth=auth, headers=headers, transports=["websocket"])
+        await projector.sio.connect(base, auth=auth, **options)
 
         gate, tokens = asyncio.Semaphore(args.connect_concurrency), []
 
@@ -196,9 +199,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
             auth = {"role": "participant", "code": code, "token": token}
             async with gate:
                 try:
-                    await sio.connect(
-                        base, auth=auth, headers=dict(headers), transports=["websocket"]
-                    )
+                    await sio.connect(base, auth=auth, **options)
                     clients.append(sio)
                 except Exception as e:  # noqa: BLE001 - counted and reported
                     errors[f"connect {type(e).__name__}: {e}"] += 1
@@ -259,6 +260,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
             ack_max_ms=pct(latencies, 1.0),
             projector_answers=seen,
             lost=expected - seen,
+            acked_not_shown=len(acks) - seen,
             state_events=len(projector.times),
         )
         full = projector.first_state(expected, start)
