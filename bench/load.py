@@ -48,10 +48,11 @@ ack latency   p50 {ack_p50_ms} ms  p95 {ack_p95_ms} ms  max {ack_max_ms} ms
 answer->map   last ack to full map {last_ack_to_map_ms} ms; \
 per answer p50 {map_p50_ms} ms  p95 {map_p95_ms} ms ({state_events} states)
 server        RSS {rss_mb} MB (peak {rss_peak_mb} MB), CPU {server_cpu_pct}% of a core; \
-bench CPU {bench_cpu_pct}%
-lost answers  {lost} (expected {expected}, projector saw {projector_answers}, \
-acked but not shown {acked_not_shown}); \
-errors {errors}; disconnects {disconnects}"""
+bench CPU {bench_cpu_pct}%, \
+other processes {other_cpu_pct}%
+lost answers  {lost} (expected {expected}, projector saw {projector_answers}; \
+not acked {not_acked}, acked but not shown {acked_not_shown})
+errors {errors}; disconnects {disconnects}, projector {projector_drops}"""
 
 
 def pct(values, q):
@@ -71,6 +72,12 @@ def raise_fd_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine spent not idle (every core), to spot other load."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0)
+
+
 def local_base(url: str) -> str:
     parts = urlsplit(url)
     if parts.hostname not in ("127.0.0.1", "localhost"):
@@ -82,7 +89,9 @@ def spawn_server(mode: str):
     """Start `workshop serve` on a free port in a temporary data folder; wait for its URL."""
     tmp = Path(tempfile.mkdtemp(prefix="spheres-bench-"))
     log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed by stop_server
-    cmd = [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", "0"]
+    script = Path(sys.executable).with_name("workshop")  # the venv's `workshop` command
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "workshop"]
+    cmd += ["serve", "--host", "127.0.0.1", "--port", "0"]
     cmd += ["--data", str(tmp / "data"), "--async-mode", mode]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     end = now() + 30
@@ -122,7 +131,10 @@ async def create_workshop(http, base: str, facilitator_url: str, results_hidden:
         r.raise_for_status()
     async with http.get(f"{base}/f/new?wlang=fr") as r:
         page = await r.text()
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    if found is None:
+        raise RuntimeError(f"GET /f/new (HTTP {r.status}): no csrf field in the form")
+    csrf = found.group(1)
     practices = re.findall(r'name="practices" value="([^"]+)"', page)
     form = [("csrf", csrf), ("wlang", "fr"), ("deck", "social-work.fr"), ("title", "bench")]
     form += [("practices", p) for p in practices] + [("results_hidden", "on")] * results_hidden
@@ -139,10 +151,10 @@ class Projector:
     """The room's screen: when each `state` arrived and how many answers it counted."""
 
     def __init__(self, expected: int) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = socketio.AsyncClient(reconnection_delay=0.5)  # reconnects like a browser
         self.times: list[float] = []
         self.counts: list[int] = []  # running maximum of progress.answers, so sorted
-        self.expected, self.complete, self.dropped = expected, asyncio.Event(), 0
+        self.expected, self.complete, self.drops = expected, asyncio.Event(), 0
         self.sio.on("state", self.on_state)
         self.sio.on("disconnect", self.on_disconnect)
 
@@ -154,7 +166,7 @@ class Projector:
             self.complete.set()
 
     async def on_disconnect(self, *_reason):
-        self.dropped += 1
+        self.drops += 1
 
     def first_state(self, count: int, after: float) -> float | None:
         """When the first state counting at least `count` answers arrived after `after`."""
@@ -235,6 +247,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
 
         procs = {"server_cpu_pct": server, "bench_cpu_pct": psutil.Process()}
         cpu = {key: sum(p.cpu_times()[:2]) for key, p in procs.items() if p}
+        machine = busy_seconds()
         work = [asyncio.create_task(answer(c, rng.sample(questions, per_client))) for c in clients]
         _, pending = await asyncio.wait(work, timeout=max(0.1, left() - 15))
         for task in pending:
@@ -242,6 +255,8 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
         spent = now() - start
         for key, before in cpu.items():  # percent of one core during the answering phase
             result[key] = round(100 * (sum(procs[key].cpu_times()[:2]) - before) / spent)
+        machine = round(100 * (busy_seconds() - machine) / spent)  # other load spoils a run
+        result["other_cpu_pct"] = machine - sum(result.get(key, 0) for key in cpu)
         result["unfinished_clients"] = len(pending)
 
         last_ack = max((a for _, a in acks), default=start)
@@ -260,6 +275,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
             ack_max_ms=pct(latencies, 1.0),
             projector_answers=seen,
             lost=expected - seen,
+            not_acked=expected - len(acks),
             acked_not_shown=len(acks) - seen,
             state_events=len(projector.times),
         )
@@ -273,7 +289,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
             if seen_at is not None:
                 shown.append(seen_at - emitted)
         result.update(map_p50_ms=pct(shown, 0.50), map_p95_ms=pct(shown, 0.95))
-        result["disconnects"] = sum(disconnects.values()) + projector.dropped
+        result.update(disconnects=sum(disconnects.values()), projector_drops=projector.drops)
         await projector.sio.disconnect()
     finally:
         result["errors"] = dict(errors) or 0

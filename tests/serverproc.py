@@ -30,6 +30,7 @@ class Server:
         self.output: list[str] = []
         self.proc: subprocess.Popen | None = None
         self.facilitator_url = self.base = ""
+        self.sessions: list[requests.Session] = []
 
     def start(self, timeout: float = 20) -> Server:
         command = [
@@ -77,8 +78,12 @@ class Server:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
         self.proc.stdout.close()
+        for session in self.sessions:
+            session.close()
 
     def stop(self) -> None:
+        for session in self.sessions:
+            session.close()
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -92,6 +97,7 @@ class Server:
     def facilitator(self) -> requests.Session:
         """An HTTP session logged in as the facilitator."""
         session = requests.Session()
+        self.sessions.append(session)  # closed by stop(): no socket left to the GC
         session.get(self.facilitator_url, timeout=10).raise_for_status()
         return session
 

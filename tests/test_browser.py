@@ -54,11 +54,26 @@ def new_page(browser, **options):
     return page
 
 
+PRACTICES = (
+    "Nous photographions les papiers d'identité avec un téléphone",
+    "Une IA générative aide à rédiger les rapports sociaux",
+    "Nous parlons avec les personnes sur WhatsApp",
+)
+
+
 def create_workshop(page, server, title="Atelier du lundi"):
+    """Create a workshop of three practices, moving the AI one before the ID photos one."""
     page.goto(server.facilitator_url)
     page.get_by_role("link", name="Créer un atelier").click()
     page.get_by_label("Titre de l'atelier").fill(title)
-    page.get_by_label("Nous cartographions les ressources du quartier").uncheck()
+    page.get_by_role("button", name="Décocher celles affichées").click()
+    for label in PRACTICES:
+        page.get_by_role("checkbox", name=label).check()
+    page.get_by_label("Chercher un mot").fill("whatsapp")  # filters as one types
+    assert page.get_by_role("checkbox", name=PRACTICES[2]).is_visible()
+    assert not page.get_by_role("checkbox", name=PRACTICES[1]).is_visible()
+    page.get_by_label("Chercher un mot").fill("")
+    page.get_by_role("button", name=f"Monter « {PRACTICES[1]} »").click()
     page.get_by_role("button", name="Créer l'atelier").click()
     page.wait_for_url(re.compile(r"/f/w/[A-Z0-9]{5}$"))
     return page.url.rsplit("/", 1)[1]
@@ -87,7 +102,7 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
     facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
     for phone in phones:  # every phone follows the phase by itself
         phone.get_by_role("link", name="Commencer").click()
-        phone.get_by_text("Carte 1 sur 7").wait_for()
+        phone.get_by_text("Carte 1 sur 3").wait_for()
 
     first, second = phones
     first.locator(".sphere-means .choice-problem").click()
@@ -97,7 +112,8 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
     first.locator(".sphere-values .save-status").get_by_text("Enregistré").wait_for()
     second.locator(".sphere-means .choice-problem").click()
     second.get_by_role("button", name="Carte suivante").click()
-    second.get_by_text("Carte 2 sur 7").wait_for()
+    second.get_by_text("Carte 2 sur 3").wait_for()
+    assert second.locator("h1").inner_text() == PRACTICES[1]  # the order set at creation
 
     # Hidden until revealed: the projector shows counts only.
     wait_for(
@@ -137,8 +153,33 @@ def test_a_phone_without_javascript_takes_part(browser, server):
     assert old_phone.locator("#prescriptions-comment").input_value() == "x" * 501
     old_phone.locator("#prescriptions-comment").fill("Je ne connais pas la loi")
     old_phone.get_by_role("button", name="Carte suivante").click()
-    old_phone.get_by_text("Carte 2 sur 7").wait_for()
+    old_phone.get_by_text("Carte 2 sur 3").wait_for()
     old_phone.get_by_role("button", name="Voir toutes les cartes").click()
-    assert "2 réponses sur 21" in old_phone.inner_text("main")
+    assert "2 réponses sur 9" in old_phone.inner_text("main")
     facilitator.reload()
     assert facilitator.locator("#progress [data-field=started]").inner_text() == "1"
+
+
+def test_a_practice_proposed_by_the_room_reaches_every_phone(browser, server):
+    facilitator = new_page(browser)
+    code = create_workshop(facilitator, server)
+    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    phones = [new_page(browser, **PHONE) for _ in range(2)]
+    for phone in phones:
+        phone.goto(f"{server.base}/j/{code}")
+        phone.get_by_role("button", name="Entrer dans l'atelier").click()
+        phone.get_by_role("heading", name="Les cartes").wait_for()
+    author, other = phones
+    author.get_by_label("La pratique, en une phrase").fill("Nous partageons un agenda Google")
+    author.get_by_role("button", name="Proposer").click()
+    author.get_by_text("L'animation va lire votre proposition").wait_for()
+
+    facilitator.get_by_role("button", name="Nouvelles propositions : les afficher").click()
+    facilitator.get_by_label("Titre de la carte").fill("Nous partageons un agenda en ligne")
+    facilitator.get_by_role("button", name="Accepter").click()
+    # The other phone's list of cards refreshes by itself.
+    other.get_by_text("Nous partageons un agenda en ligne").wait_for()
+    assert other.locator(".cards li").count() == 4
+    assert "proposée par le groupe" in other.locator(".cards li").last.inner_text()
+    for page in (facilitator, *phones):
+        assert page.errors == []

@@ -69,8 +69,22 @@ def test_a_busy_port_gets_a_clear_message(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data", str(tmp_path)], capture_output=True, text=True, timeout=60)
+            [
+                sys.executable,
+                "-m",
+                "workshop",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port 0" in result.stderr
     assert "Traceback" not in result.stderr

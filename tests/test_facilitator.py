@@ -129,3 +129,48 @@ def test_join_url_uses_the_printed_address(app, facilitator, make_workshop):
     workshop = make_workshop()
     page = text(facilitator.get(f"/f/w/{workshop.code}"))
     assert re.search(rf"http://192\.0\.2\.10:8000/j/{workshop.code}", page)
+
+
+def test_practices_are_filtered_by_register_and_words(facilitator):
+    page = text(facilitator.get("/f/new?wlang=fr&deck=social-work.fr&register=mediation"))
+    assert "Nous faisons des démarches en ligne avec les codes de la personne" in page
+    assert "Nous parlons avec les personnes sur WhatsApp" not in page
+    searched = text(facilitator.get("/f/new?wlang=fr&deck=social-work.fr&q=whatsapp"))
+    assert "Nous parlons avec les personnes sur WhatsApp" in searched
+    assert "Nous cartographions les ressources du quartier" not in searched
+    nothing = text(facilitator.get("/f/new?wlang=fr&deck=social-work.fr&q=zzzz"))
+    assert "Aucune pratique ne correspond à ce filtre" in nothing
+
+
+def test_the_order_typed_is_the_order_of_the_cards(facilitator, store):
+    response = _create(
+        facilitator,
+        practices=["whatsapp-users", "id-photos", "ai-reports"],
+        **{"order-whatsapp-users": "3", "order-id-photos": "1", "order-ai-reports": "2"},
+    )
+    code = response.headers["Location"].rsplit("/", 1)[1]
+    assert [p["id"] for p in store.workshop(code).practices] == [
+        "id-photos",
+        "ai-reports",
+        "whatsapp-users",
+    ]
+
+
+def test_cards_keep_the_deck_texts_they_were_created_with(facilitator, store):
+    response = _create(facilitator, practices=["whatsapp-users"])
+    card = store.workshop(response.headers["Location"].rsplit("/", 1)[1]).practices[0]
+    assert card["register_label"] == "Médiatisation" and card["easy_read"] and card["pictogram"]
+
+
+def test_a_deck_prints_one_card_per_practice(client, app):
+    deck = app.extensions["workshop.decks"]["social-work.fr"]
+    page = client.get("/decks/social-work.fr/print")
+    assert page.status_code == 200
+    html = text(page)
+    assert html.count('class="print-card"') == len(deck.practices)
+    assert "Les trois sphères" in html and deck.spheres["values"]["question"] in html
+    css = client.get("/static/css/spheres.css")
+    assert "@page" in css.get_data(as_text=True)
+    css.close()
+    assert client.get("/decks/nope.fr/print").status_code == 404
+    assert "social-work.en" in text(client.get("/decks/"))

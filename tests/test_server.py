@@ -201,11 +201,20 @@ def test_an_oversized_message_is_dropped_and_the_server_goes_on(server):
     greedy = phone(server, code, join(server, code))
     greedy.reconnection = False
     with pytest.raises(socketio.exceptions.SocketIOError):
-        greedy.call("answer", {"practice": PRACTICES[0], "sphere": "means", "value": "fine",
-                               "comment": "x" * 100_000}, timeout=5)
+        greedy.call(
+            "answer",
+            {
+                "practice": PRACTICES[0],
+                "sphere": "means",
+                "value": "fine",
+                "comment": "x" * 100_000,
+            },
+            timeout=5,
+        )
     wait_for(lambda: not greedy.connected, timeout=10)
     greedy.eio.ws.shutdown()  # the client library leaves its half-closed socket open
     polite = phone(server, code, join(server, code))
-    assert polite.call("answer", {"practice": PRACTICES[0], "sphere": "means",
-                                  "value": "fine"}, timeout=10) == {"ok": True}
+    assert polite.call(
+        "answer", {"practice": PRACTICES[0], "sphere": "means", "value": "fine"}, timeout=10
+    ) == {"ok": True}
     disconnect_all([polite])

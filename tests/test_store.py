@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from workshop.model import Answer, Sphere, Vote
-from workshop.store import Store
+from workshop.store import SCHEMA, Store
 
 
 @pytest.fixture
@@ -21,8 +21,28 @@ def _workshop(store):
 
 
 def test_schema_is_versioned_and_in_wal(db):
-    assert db.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0]) == 1
+    assert db.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0]) == len(SCHEMA)
     assert db.read(lambda c: c.execute("PRAGMA journal_mode").fetchone()[0]) == "wal"
+
+
+def test_an_older_database_is_migrated_without_loss(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA[0] + "; PRAGMA user_version=1;")
+    conn.execute(
+        "INSERT INTO workshop (code, title, lang, deck, created_at) VALUES"
+        " ('OLD22', 'Avant', 'fr', 'social-work.fr', '2026-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    try:
+        workshop = store.workshop("OLD22")
+        assert workshop.title == "Avant" and workshop.allow_proposals
+        assert store.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0]) == len(SCHEMA)
+        assert store.proposals(workshop.id) == []
+    finally:
+        store.close()
 
 
 def test_acknowledged_writes_are_visible_to_another_connection(db, tmp_path):

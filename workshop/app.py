@@ -50,11 +50,12 @@ def create_app(config: dict | None = None) -> Flask:
     security.install(app)
     _install_i18n(app)
 
-    from workshop.views import facilitator, participant, screen
+    from workshop.views import decks, facilitator, participant, screen
 
     app.register_blueprint(facilitator.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(screen.bp)
+    app.register_blueprint(decks.bp)
 
     socketio.init_app(
         app,

@@ -198,3 +198,51 @@ def _start_demo(app, socketio) -> None:
             app.logger.info("demo simulation stopped")
 
     socketio.start_background_task(run)
+
+
+@main.group()
+def deck() -> None:
+    """Check and list card decks."""
+
+
+@deck.command("check")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def deck_check(files):
+    """Check deck files; print every problem with its file, line and field."""
+    from workshop.decks import InvalidDeck, load_deck
+
+    failed = False
+    for path in files:
+        try:
+            loaded = load_deck(path)
+        except InvalidDeck as error:
+            failed = True
+            for problem in error.errors:
+                click.echo(str(problem), err=True)
+            continue
+        click.echo(f"{path}: OK, {len(loaded.practices)} practices ({loaded.lang})")
+    if failed:
+        sys.exit(1)
+
+
+@deck.command("list")
+@click.option(
+    "--decks",
+    "deck_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of your own decks, listed with the shipped ones (repeatable).",
+)
+def deck_list(deck_dirs):
+    """List the decks a workshop can use: key, language, practices, title, file."""
+    from workshop.decks import available_decks
+
+    problems = []
+    decks = available_decks(list(deck_dirs), problems)
+    for key in sorted(decks):
+        d = decks[key]
+        click.echo(f"{key}\t{d.lang}\t{len(d.practices)} practices\t{d.title}\t{d.path}")
+    for problem in problems:
+        click.echo(f"not loaded: {problem}", err=True)

@@ -1,23 +1,32 @@
 """Card decks: YAML files of practices and the questions each sphere asks.
 
-A deck is one file per language (`social-work.fr.yaml`); its key is the file's stem.
-Loading checks what the server relies on and reports every problem with the file, the
-line and the field, in plain words, so whoever wrote the deck can fix it.
+A deck is one file per language (`social-work.fr.yaml`); its key is the file's stem. The
+format is defined once, by the JSON Schema `deck.schema.json` beside this module (and
+explained in docs/deck-format.md). Loading reports every problem with the file, the line
+and the field, in plain words, so whoever wrote the deck can fix it.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import jsonschema
 import yaml
 
-from workshop.model import LANGUAGES, Sphere
 from workshop.paths import resource_dir
 
 REGISTERS = ("computerisation", "mediatisation", "information", "mediation")
-PRACTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SCHEMA_PATH = Path(__file__).resolve().parent / "deck.schema.json"
+
+
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -45,16 +54,21 @@ class Deck:
     lang: str
     title: str
     description: str
+    audience: str
     spheres: dict[str, dict[str, str]]
-    registers: dict[str, str]
-    practices: tuple[dict, ...] = field(default=())
+    registers: dict[str, dict[str, str]]
+    practices: tuple[dict, ...]
+    path: Path
 
     def practice(self, practice_id: str) -> dict | None:
         return next((p for p in self.practices if p["id"] == practice_id), None)
 
+    def register_label(self, register: str) -> str:
+        return self.registers.get(register, {}).get("label", register)
+
 
 def _line_of(node: yaml.Node | None, path: tuple) -> int | None:
-    """The 1-based line of the value at `path` in a composed YAML tree, or its parent's."""
+    """The 1-based line of the value at `path` in a composed YAML tree (or of its parent)."""
     line = node.start_mark.line + 1 if node is not None else None
     for step in path:
         if isinstance(node, yaml.MappingNode):
@@ -69,102 +83,139 @@ def _line_of(node: yaml.Node | None, path: tuple) -> int | None:
     return line
 
 
+def _key_line(node: yaml.Node | None, path: tuple, key: str) -> int | None:
+    """The line of the key `key` inside the mapping at `path` (for unknown fields)."""
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            node = node.value[step] if step < len(node.value) else None
+    if isinstance(node, yaml.MappingNode):
+        for k, _v in node.value:
+            if k.value == key:
+                return k.start_mark.line + 1
+    return None
+
+
+def _plain(error: jsonschema.ValidationError) -> tuple[tuple, str]:
+    """Turn a schema error into (path of the field, a sentence a deck writer understands)."""
+    path = tuple(error.absolute_path)
+    kind, value = error.validator, error.validator_value
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message).group(1)
+        return path + (missing,), "is missing; write it here"
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        extras = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        extra = extras[0] if extras else "?"
+        guess = difflib.get_close_matches(extra, known, n=1)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else f" (known fields: {', '.join(known)})"
+        return path + (extra,), f"is not a field of this format{hint}"
+    if kind == "enum":
+        if len(value) > 12:
+            guess = difflib.get_close_matches(str(error.instance), value, n=3)
+            hint = f"; close ones: {', '.join(guess)}" if guess else ""
+            return path, (
+                f"'{error.instance}' is not one of the {len(value)} available "
+                f"pictograms (static/icons/){hint}"
+            )
+        return path, f"must be one of {', '.join(map(str, value))}"
+    if kind == "pattern":
+        return path, "use lower-case letters, digits and dashes only"
+    if kind == "type":
+        words = {
+            "string": "text",
+            "array": "a list",
+            "object": "a mapping of fields",
+            "integer": "a whole number",
+        }
+        return path, f"must be {words.get(value, value)}"
+    if kind == "minLength":
+        return path, "is empty; write a short text here"
+    if kind == "maxLength":
+        return path, f"is {len(error.instance)} characters long; the limit is {value}"
+    if kind == "minItems":
+        return path, f"needs at least {value} item(s)"
+    if kind == "maxItems":
+        return path, f"has {len(error.instance)} items; the limit is {value}"
+    if kind == "const":
+        return path, f"must be {value}"
+    return path, error.message
+
+
+def _field(path: tuple) -> str:
+    return ".".join(str(p) for p in path) or "(file)"
+
+
 def load_deck(path: Path) -> Deck:
     """Read and check one deck file; raise `InvalidDeck` listing every problem."""
     name = str(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidDeck([DeckError(name, None, "(file)", "is not UTF-8 text")]) from None
     try:
         tree = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise InvalidDeck([DeckError(name, line, "(file)", f"not valid YAML: {error}")]) from None
+        problem = getattr(error, "problem", None) or str(error)
+        raise InvalidDeck(
+            [DeckError(name, line, "(file)", f"is not valid YAML: {problem}")]
+        ) from None
     errors: list[DeckError] = []
-
-    def fail(path_: tuple, message: str) -> None:
-        field_name = ".".join(str(p) for p in path_) or "(file)"
-        errors.append(DeckError(name, _line_of(tree, path_), field_name, message))
-
-    def text_at(mapping: dict, path_: tuple, key: str, required: bool = True) -> str:
-        value = mapping.get(key) if isinstance(mapping, dict) else None
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                fail(path_ + (key,), "is missing; write a short text here")
-            return ""
-        if not isinstance(value, str):
-            fail(path_ + (key,), "must be text")
-            return ""
-        return " ".join(value.split())
-
-    if not isinstance(data, dict):
-        raise InvalidDeck([DeckError(name, 1, "(file)", "a deck is a mapping of fields")])
-    deck_id = text_at(data, (), "id")
-    lang = text_at(data, (), "lang")
-    if lang and lang not in LANGUAGES:
-        fail(("lang",), f"must be one of {', '.join(LANGUAGES)}")
-    title = text_at(data, (), "title")
-    description = text_at(data, (), "description", required=False)
-
-    spheres: dict[str, dict[str, str]] = {}
-    raw_spheres = data.get("spheres")
-    if not isinstance(raw_spheres, dict):
-        fail(("spheres",), "must list the three spheres: means, values, prescriptions")
-        raw_spheres = {}
-    for sphere in Sphere:
-        entry = raw_spheres.get(sphere.value)
-        if not isinstance(entry, dict):
-            if raw_spheres:
-                fail(("spheres", sphere.value), "is missing (label and question)")
-            continue
-        spheres[sphere.value] = {
-            "label": text_at(entry, ("spheres", sphere.value), "label"),
-            "question": text_at(entry, ("spheres", sphere.value), "question"),
-        }
-
-    registers = data.get("registers") or {}
-    if not isinstance(registers, dict) or set(registers) - set(REGISTERS):
-        fail(("registers",), f"may only name {', '.join(REGISTERS)}")
-        registers = {}
-
-    practices: list[dict] = []
-    raw_practices = data.get("practices")
-    if not isinstance(raw_practices, list) or not raw_practices:
-        fail(("practices",), "must be a list with at least one practice")
-        raw_practices = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_practices):
-        where = ("practices", i)
-        if not isinstance(raw, dict):
-            fail(where, "each practice is a mapping with id, register, title, description")
-            continue
-        pid = text_at(raw, where, "id")
-        if pid and not PRACTICE_ID.match(pid):
-            fail(where + ("id",), "use lower-case letters, digits and dashes only")
-        elif pid in seen:
-            fail(where + ("id",), f"'{pid}' is used twice; each practice needs its own id")
-        seen.add(pid)
-        register = text_at(raw, where, "register")
-        if register and register not in REGISTERS:
-            fail(where + ("register",), f"must be one of {', '.join(REGISTERS)}")
-        practice = {
-            "id": pid,
-            "register": register,
-            "title": text_at(raw, where, "title"),
-            "description": text_at(raw, where, "description"),
-        }
-        practices.append(practice)
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        field_path, message = _plain(error)
+        if error.validator == "additionalProperties":
+            line = _key_line(tree, field_path[:-1], field_path[-1])
+        else:
+            line = _line_of(tree, field_path)
+        errors.append(DeckError(name, line, _field(field_path), message))
+    if not errors:
+        seen: set[str] = set()
+        for i, practice in enumerate(data["practices"]):
+            if practice["id"] in seen:
+                where = ("practices", i, "id")
+                errors.append(
+                    DeckError(
+                        name,
+                        _line_of(tree, where),
+                        _field(where),
+                        f"'{practice['id']}' is used twice; each practice needs its own id",
+                    )
+                )
+            seen.add(practice["id"])
     if errors:
         raise InvalidDeck(errors)
+    return _deck(path, data)
+
+
+def _squash(value):
+    """Fold the line breaks YAML keeps in plain texts; lists and mappings recursively."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_squash(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _squash(v) for k, v in value.items()}
+    return value
+
+
+def _deck(path: Path, data: dict) -> Deck:
+    data = _squash(data)
     return Deck(
-        path.name.removesuffix(".yaml").removesuffix(".yml"),
-        deck_id,
-        lang,
-        title,
-        description,
-        spheres,
-        dict(registers),
-        tuple(practices),
+        key=path.name.rsplit(".", 1)[0],
+        id=data["id"],
+        lang=data["lang"],
+        title=data["title"],
+        description=data.get("description", ""),
+        audience=data.get("audience", "team"),
+        spheres=data["spheres"],
+        registers=data.get("registers", {}),
+        practices=tuple(data["practices"]),
+        path=path,
     )
 
 

@@ -53,6 +53,7 @@ LANGUAGES = ("fr", "en")
 MAX_TITLE = 120
 MAX_PSEUDONYM = 40
 MAX_COMMENT = 500
+MAX_DESCRIPTION = 400
 
 #: Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

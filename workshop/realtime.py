@@ -89,6 +89,7 @@ class Broadcaster:
         return {
             "phase": workshop.phase.value,
             "progress": self.store.progress(workshop.id),
+            "proposals": len(self.store.proposals(workshop.id, "pending")),
             "map": html,
         }
 
@@ -103,6 +104,12 @@ class Broadcaster:
     def phase_changed(self, workshop: Workshop) -> None:
         """Tell every page of the workshop at once; the map follows at the next tick."""
         self.socketio.emit("phase", {"phase": workshop.phase.value}, to=room(workshop.id))
+        self.mark(workshop.id)
+
+    def practices_changed(self, workshop: Workshop) -> None:
+        """A card was added by the room: phones refresh their list of cards."""
+        count = len(self.store.workshop_by_id(workshop.id).practices)
+        self.socketio.emit("cards", {"count": count}, to=room(workshop.id, "participants"))
         self.mark(workshop.id)
 
     def closed(self, workshop: Workshop) -> None:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from workshop.model import Phase, Vote
+from workshop.model import Invalid, Phase, Vote
 
 MAX_BATCH = 500
 
@@ -66,6 +66,21 @@ SCHEMA = [
     );
     CREATE INDEX answer_by_workshop ON answer (workshop_id, practice_id, sphere);
     CREATE INDEX participant_by_workshop ON participant (workshop_id);
+    """,
+    # version 2: practices proposed by the room
+    """
+    ALTER TABLE workshop ADD COLUMN allow_proposals INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE proposal (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        participant_id INTEGER REFERENCES participant(id) ON DELETE SET NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending',
+        practice_id TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX proposal_by_workshop ON proposal (workshop_id, status);
     """,
 ]
 
@@ -118,6 +133,7 @@ class Workshop:
     deck: str
     spheres: dict
     results_hidden: bool
+    allow_proposals: bool
     phase: Phase
     demo: bool
     created_at: str
@@ -286,13 +302,14 @@ class Store:
         practices: list[dict],
         results_hidden: bool = True,
         demo: bool = False,
+        allow_proposals: bool = True,
     ) -> int:
         """Insert a workshop with a snapshot of its practices; return its id."""
 
         def insert(conn):
             cur = conn.execute(
                 "INSERT INTO workshop (code, title, lang, deck, spheres, results_hidden, demo,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " allow_proposals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     code,
                     title,
@@ -301,6 +318,7 @@ class Store:
                     json.dumps(spheres, ensure_ascii=False),
                     int(results_hidden),
                     int(demo),
+                    int(allow_proposals),
                     now(),
                 ),
             )
@@ -346,6 +364,66 @@ class Store:
     def delete_workshop(self, workshop_id: int) -> None:
         """Erase a workshop and everything about its participants."""
         self.write(lambda c: c.execute("DELETE FROM workshop WHERE id=?", (workshop_id,)))
+
+    # -- practices proposed by the room ----------------------------------------------
+
+    def add_proposal(
+        self, workshop_id: int, participant_id: int | None, title: str, description: str
+    ) -> int:
+        sql = (
+            "INSERT INTO proposal (workshop_id, participant_id, title, description, created_at)"
+            " VALUES (?, ?, ?, ?, ?)"
+        )
+        args = (workshop_id, participant_id, title, description, now())
+        return self.write(lambda c: c.execute(sql, args).lastrowid)
+
+    def proposals(self, workshop_id: int, status: str | None = None) -> list[dict]:
+        """Proposals, oldest first; never who made them."""
+        sql = (
+            "SELECT id, title, description, status, practice_id, participant_id, created_at"
+            " FROM proposal WHERE workshop_id=? AND (? IS NULL OR status=?) ORDER BY id"
+        )
+        rows = self.read(lambda c: c.execute(sql, (workshop_id, status, status)).fetchall())
+        return [dict(r) for r in rows]
+
+    def decide_proposal(
+        self, workshop_id: int, proposal_id: int, practice: dict | None
+    ) -> str | None:
+        """Accept (`practice` = the card as edited by the facilitator) or decline.
+
+        An accepted proposal becomes the workshop's last practice, with the id
+        `room-<proposal id>`; returns that id. Raises `Invalid` if already decided.
+        """
+
+        def decide(conn):
+            row = conn.execute(
+                "SELECT status FROM proposal WHERE id=? AND workshop_id=?",
+                (proposal_id, workshop_id),
+            ).fetchone()
+            if row is None:
+                raise Invalid("error.unknown_proposal")
+            if row[0] != "pending":
+                raise Invalid("error.proposal_decided")
+            if practice is None:
+                conn.execute("UPDATE proposal SET status='declined' WHERE id=?", (proposal_id,))
+                return None
+            practice_id = f"room-{proposal_id}"
+            card = {**practice, "id": practice_id, "origin": "room"}
+            position = conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM practice WHERE workshop_id=?",
+                (workshop_id,),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO practice (workshop_id, id, position, data) VALUES (?, ?, ?, ?)",
+                (workshop_id, practice_id, position, json.dumps(card, ensure_ascii=False)),
+            )
+            conn.execute(
+                "UPDATE proposal SET status='accepted', practice_id=? WHERE id=?",
+                (practice_id, proposal_id),
+            )
+            return practice_id
+
+        return self.write(decide)
 
     # -- participants and answers -----------------------------------------------------
 
@@ -456,6 +534,7 @@ def _workshop(conn: sqlite3.Connection, row: sqlite3.Row) -> Workshop:
         deck=row["deck"],
         spheres=json.loads(row["spheres"]),
         results_hidden=bool(row["results_hidden"]),
+        allow_proposals=bool(row["allow_proposals"]),
         phase=Phase(row["phase"]),
         demo=bool(row["demo"]),
         created_at=row["created_at"],

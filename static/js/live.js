@@ -24,6 +24,14 @@
         el.textContent = state.progress[key];
       });
     });
+    if (state.proposals !== undefined) {
+      document.querySelectorAll("[data-field=proposals]").forEach(function (el) {
+        el.textContent = state.proposals;
+      });
+      var notice = document.getElementById("new-proposals");
+      var shown = document.querySelectorAll("form.proposal").length;
+      if (notice) notice.hidden = state.proposals <= shown;
+    }
     if (state.phase !== data.phase) {
       window.location.reload();
       return;
@@ -43,6 +51,14 @@
       document.body.classList.remove("map-shown");
     }
   });
+
+  var reloadLink = document.getElementById("new-proposals");
+  if (reloadLink) {
+    reloadLink.querySelector("button").addEventListener("click", function () {
+      window.location.hash = "proposals";
+      window.location.reload();
+    });
+  }
 
   socket.on("phase", function (message) {
     if (message.phase === "closed") {

@@ -18,6 +18,10 @@
   }
 
   socket.on("phase", function (message) { leaveIfPhaseChanged(message.phase); });
+  socket.on("cards", function () {
+    // The room added a practice: the list of cards (not a card being answered) refreshes.
+    if (!document.querySelector(".card-form")) window.location.reload();
+  });
   socket.on("map", function (message) {
     var box = document.getElementById("map");
     if (box && message.map) box.innerHTML = message.map;

@@ -20,8 +20,10 @@ from flask import (
 )
 
 from workshop import security
+from workshop.decks import REGISTERS
 from workshop.model import (
     LANGUAGES,
+    MAX_DESCRIPTION,
     MAX_TITLE,
     TRANSITIONS,
     Invalid,
@@ -93,6 +95,9 @@ def index():
     )
 
 
+DEFAULT_DECK = "social-work"
+
+
 def _decks():
     return current_app.extensions["workshop.decks"]
 
@@ -101,18 +106,73 @@ def _deck_choices(lang: str) -> list:
     return sorted((d for d in _decks().values() if d.lang == lang), key=lambda d: d.title)
 
 
+def _filtered(deck, query: str, register: str) -> list[dict]:
+    """The deck's practices matching a register and every word of a search (any case)."""
+    words = query.lower().split()
+    shown = []
+    for practice in deck.practices:
+        if register and practice["register"] != register:
+            continue
+        haystack = " ".join(
+            [practice["title"], practice["description"], practice.get("easy_read", "")]
+        ).lower()
+        if all(word in haystack for word in words):
+            shown.append(practice)
+    return shown
+
+
+def _creation_form(lang, deck, form, errors, status=200):
+    query = (form.get("q") or "").strip()
+    register = form.get("register") if form.get("register") in REGISTERS else ""
+    shown = _filtered(deck, query, register) if deck else []
+    return render_template(
+        "facilitator/new.html",
+        wlang=lang,
+        decks=_deck_choices(lang),
+        deck=deck,
+        shown=shown,
+        query=query,
+        register=register,
+        registers=REGISTERS,
+        form=form,
+        errors=errors,
+    ), status
+
+
 @bp.get("/new")
 @facilitator_only
 def new():
-    """The creation form; choosing a language or deck reloads it (works without JS)."""
+    """The creation form; choosing a language, deck, register or words reloads it (no JS)."""
     lang = request.args.get("wlang") if request.args.get("wlang") in LANGUAGES else g.lang
     decks = _deck_choices(lang)
-    deck = _decks().get(request.args.get("deck", "")) or (decks[0] if decks else None)
+    default = _decks().get(f"{DEFAULT_DECK}.{lang}") or (decks[0] if decks else None)
+    deck = _decks().get(request.args.get("deck", "")) or default
     if deck is not None and deck.lang != lang:
         deck = next((d for d in decks if d.id == deck.id), decks[0] if decks else None)
-    return render_template(
-        "facilitator/new.html", wlang=lang, decks=decks, deck=deck, form={}, errors={}
-    )
+    return _creation_form(lang, deck, request.args, {})
+
+
+def _chosen_in_order(deck, form) -> list[dict]:
+    """The ticked practices, ordered by the numbers typed beside them (then deck order)."""
+    chosen = set(form.getlist("practices"))
+
+    def rank(item):
+        position, practice = item
+        try:
+            return (float(form.get(f"order-{practice['id']}", "")), position)
+        except ValueError:
+            return (float(position + 1), position)
+
+    ordered = sorted(enumerate(deck.practices), key=rank)
+    return [
+        {
+            **p,
+            "register_label": deck.register_label(p["register"]),
+            "register_help": deck.registers.get(p["register"], {}).get("help", ""),
+        }
+        for _i, p in ordered
+        if p["id"] in chosen
+    ]
 
 
 @bp.post("/new")
@@ -129,24 +189,15 @@ def create():
             raise Invalid("error.title_missing")
     except Invalid as error:
         errors["title"] = message(error)
-        title = form.get("title", "")
     if deck is None or deck.lang != lang:
         errors["deck"] = message(Invalid("error.unknown_deck"))
         practices = []
     else:
-        chosen = set(form.getlist("practices"))
-        practices = [p for p in deck.practices if p["id"] in chosen]
+        practices = _chosen_in_order(deck, form)
         if not practices:
             errors["practices"] = message(Invalid("error.no_practice"))
     if errors:
-        return render_template(
-            "facilitator/new.html",
-            wlang=lang,
-            decks=_deck_choices(lang),
-            deck=deck,
-            form=form,
-            errors=errors,
-        ), 400
+        return _creation_form(lang, deck, form, errors, 400)
     code = new_join_code()
     while store().code_taken(code):
         code = new_join_code()
@@ -158,6 +209,7 @@ def create():
         deck.spheres,
         practices,
         results_hidden=form.get("results_hidden") == "on",
+        allow_proposals=form.get("allow_proposals") == "on",
     )
     return redirect(url_for(".workshop", code=code), 303)
 
@@ -178,12 +230,24 @@ def workshop(code):
         phases=list(Phase),
         allowed=TRANSITIONS[workshop.phase],
         error=_known_error(request.args.get("error")),
+        proposals=store().proposals(workshop.id, "pending"),
+        deck=_decks().get(workshop.deck),
+        registers=REGISTERS,
     )
 
 
 def _known_error(key: str | None) -> str | None:
     """Only our own messages come back through the URL after a refused action."""
-    return key if key in {"error.phase_transition", "error.confirm_code"} else None
+    known = {
+        "error.phase_transition",
+        "error.confirm_code",
+        "error.title_missing",
+        "error.title_too_long",
+        "error.description_too_long",
+        "error.unknown_proposal",
+        "error.proposal_decided",
+    }
+    return key if key in known else None
 
 
 @bp.post("/w/<code>/phase")
@@ -212,3 +276,43 @@ def delete(code):
     broadcaster().closed(workshop)
     store().delete_workshop(workshop.id)
     return redirect(url_for(".index"), 303)
+
+
+@bp.post("/w/<code>/proposals/<int:proposal_id>")
+@facilitator_only
+def decide_proposal(code, proposal_id):
+    """Accept a practice proposed by the room (as edited here), or decline it."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    form = request.form
+    practice = None
+    if form.get("decision") == "accept":
+        try:
+            title = clean_text(form.get("title"), MAX_TITLE, "error.title_too_long")
+            description = clean_text(
+                form.get("description"), MAX_DESCRIPTION, "error.description_too_long"
+            )
+            if not title:
+                raise Invalid("error.title_missing")
+        except Invalid as error:
+            return redirect(
+                url_for(".workshop", code=workshop.code, error=error.key, _anchor="proposals"), 303
+            )
+        register = form.get("register") if form.get("register") in REGISTERS else ""
+        deck = _decks().get(workshop.deck)
+        label = deck.register_label(register) if deck and register else ""
+        practice = {
+            "title": title,
+            "description": description,
+            "register": register,
+            "register_label": label,
+        }
+    try:
+        store().decide_proposal(workshop.id, proposal_id, practice)
+    except Invalid as error:
+        return redirect(
+            url_for(".workshop", code=workshop.code, error=error.key, _anchor="proposals"), 303
+        )
+    if practice is not None:
+        broadcaster().practices_changed(workshop)
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".workshop", code=workshop.code, _anchor="proposals"), 303)

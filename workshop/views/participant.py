@@ -15,7 +15,9 @@ from workshop import i18n, security
 from workshop.aggregate import build_map
 from workshop.model import (
     MAX_COMMENT,
+    MAX_DESCRIPTION,
     MAX_PSEUDONYM,
+    MAX_TITLE,
     Answer,
     Invalid,
     Phase,
@@ -80,10 +82,7 @@ def home(code):
         page_data=_page_data(workshop, token),
     )
     if workshop.phase == Phase.SCREENING:
-        by_practice = Counter(practice_id for practice_id, _sphere in answers)
-        return render_template(
-            "participant/overview.html", answered_by_practice=by_practice, **context
-        )
+        return _overview(workshop, context)
     if workshop.phase == Phase.MAP:
         rows = build_map(
             workshop.practices, store().answer_counts(workshop.id), store().comments(workshop.id)
@@ -128,6 +127,49 @@ def join(code):
         samesite="Lax",
     )
     return response
+
+
+def _overview(workshop, context, proposal=None, error=None, status=200):
+    by_practice = Counter(practice_id for practice_id, _sphere in context["answers"])
+    return render_template(
+        "participant/overview.html",
+        answered_by_practice=by_practice,
+        proposal=proposal or {},
+        proposal_error=error,
+        proposed=request.args.get("proposed") == "1",
+        **context,
+    ), status
+
+
+@bp.post("/j/<code>/propose")
+def propose(code):
+    """Propose a practice "of ours" that the deck lacks; the facilitator decides."""
+    workshop = workshop_or_404(code)
+    participant, token = _require_me(workshop)
+    if workshop.phase != Phase.SCREENING or not workshop.allow_proposals:
+        abort(409, description="error.proposals_closed")
+    typed = {
+        "title": request.form.get("title", ""),
+        "description": request.form.get("description", ""),
+    }
+    try:
+        title = clean_text(typed["title"], MAX_TITLE, "error.title_too_long")
+        description = clean_text(
+            typed["description"], MAX_DESCRIPTION, "error.description_too_long"
+        )
+        if not title:
+            raise Invalid("error.proposal_title_missing")
+    except Invalid as error:
+        context = dict(
+            workshop=workshop,
+            participant=participant,
+            answers=store().answers_of(participant.id),
+            page_data=_page_data(workshop, token),
+        )
+        return _overview(workshop, context, typed, error, 400)
+    store().add_proposal(workshop.id, participant.id, title, description)
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".home", code=workshop.code, proposed=1, _anchor="propose"), 303)
 
 
 def _page_data(workshop: Workshop, token: str) -> dict:
