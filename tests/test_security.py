@@ -35,6 +35,13 @@ HTTP_ACTIONS = [
     ("GET", "/f/w/{code}", {}),
     ("POST", "/f/w/{code}/phase", {"phase": "map"}),
     ("POST", "/f/w/{code}/delete", {"confirm": "{code}"}),
+    ("POST", "/f/w/{code}/proposals/1", {"decision": "accept", "title": "X"}),
+    ("POST", "/f/w/{code}/focus", {"practice": "whatsapp-users"}),
+    ("POST", "/f/w/{code}/decision", {"practice": "whatsapp-users", "kind": "stop"}),
+    ("POST", "/f/w/{code}/clauses", {"text": "Une clause"}),
+    ("POST", "/f/w/{code}/clauses/1", {"action": "open"}),
+    ("POST", "/f/w/{code}/charter", {"team": "X"}),
+    ("GET", "/f/w/{code}/export.json", {}),
 ]
 
 
@@ -51,6 +58,8 @@ def test_facilitator_http_actions_are_refused(intruder, store, method, path, for
     assert "réservée à l'animation" in response.get_data(as_text=True).replace("&#39;", "'")
     assert store.workshop(workshop.code).phase.value == "screening"
     assert len(store.workshops()) == 1
+    assert store.clauses(workshop.id) == [] and store.decisions(workshop.id) == {}
+    assert store.workshop(workshop.code).focus is None
 
 
 def test_facilitator_socket_is_refused(intruder, sio):

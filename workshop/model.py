@@ -39,21 +39,54 @@ class Phase(str, Enum):
     JOINING = "joining"
     SCREENING = "screening"
     MAP = "map"
+    NEGOTIATION = "negotiation"
+    CHARTER = "charter"
 
 
 #: Phases the facilitator may move to from each phase. Going back is allowed so a late
-#: participant can still answer, or the group can return to the map.
+#: participant can still answer, or the group can return to the map or the negotiation.
 TRANSITIONS: dict[Phase, frozenset[Phase]] = {
     Phase.JOINING: frozenset({Phase.SCREENING}),
     Phase.SCREENING: frozenset({Phase.JOINING, Phase.MAP}),
-    Phase.MAP: frozenset({Phase.SCREENING}),
+    Phase.MAP: frozenset({Phase.SCREENING, Phase.NEGOTIATION}),
+    Phase.NEGOTIATION: frozenset({Phase.MAP, Phase.CHARTER}),
+    Phase.CHARTER: frozenset({Phase.NEGOTIATION}),
 }
+
+
+class DecisionKind(str, Enum):
+    """What the group decides for a practice."""
+
+    KEEP = "keep"
+    KEEP_WITH_CONDITIONS = "keep_with_conditions"
+    REPLACE = "replace"
+    STOP = "stop"
+    INVESTIGATE = "investigate"
+
+
+class Consent(str, Enum):
+    """A participant's answer in a consent round; an objection needs a reason."""
+
+    CONSENT = "consent"
+    RESERVATION = "reservation"
+    OBJECTION = "objection"
+
+
+class ClauseStatus(str, Enum):
+    DRAFT = "draft"
+    ADOPTED = "adopted"
+    ADOPTED_WITH_DISSENT = "adopted_with_dissent"
+    WITHDRAWN = "withdrawn"
+
 
 LANGUAGES = ("fr", "en")
 MAX_TITLE = 120
 MAX_PSEUDONYM = 40
 MAX_COMMENT = 500
 MAX_DESCRIPTION = 400
+MAX_CLAUSE = 1000
+MAX_REASON = 500
+MAX_DETAIL = 300
 
 #: Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -127,3 +160,21 @@ class Vote:
             raise Invalid("error.choose_answer") from None
         comment = clean_text(data.get("comment"), MAX_COMMENT, "error.comment_too_long")
         return cls(practice_id, sphere, value, comment)
+
+
+def parse_consent(data: dict) -> tuple[Consent, str]:
+    """A consent-round answer from untrusted input: (value, reason), or raise `Invalid`.
+
+    "A valid objection names a concrete risk or harm": an objection without a reason is
+    refused (with what was typed kept by the page).
+    """
+    if not isinstance(data, dict):
+        raise Invalid("error.bad_request")
+    try:
+        value = Consent(data.get("value"))
+    except ValueError:
+        raise Invalid("error.choose_consent") from None
+    reason = clean_text(data.get("reason"), MAX_REASON, "error.reason_too_long")
+    if value == Consent.OBJECTION and not reason:
+        raise Invalid("error.objection_needs_reason")
+    return value, reason

@@ -15,7 +15,7 @@ from flask_socketio import SocketIO, join_room
 
 from workshop import i18n
 from workshop.aggregate import build_map
-from workshop.model import Invalid, Phase, Vote, normalise_code
+from workshop.model import Invalid, Phase, Vote, normalise_code, parse_consent
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
 
@@ -86,11 +86,22 @@ class Broadcaster:
                 self.store.comments(workshop.id),
             )
             html = render_template("_map.html", rows=rows, workshop=workshop)
+            negotiation = None
+            if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
+                negotiation = render_template(
+                    "_negotiation.html",
+                    workshop=workshop,
+                    rows=rows,
+                    open_round=self.store.open_round_of(workshop.id),
+                    clauses=self.store.clauses(workshop.id),
+                    decisions=self.store.decisions(workshop.id),
+                )
         return {
             "phase": workshop.phase.value,
             "progress": self.store.progress(workshop.id),
             "proposals": len(self.store.proposals(workshop.id, "pending")),
             "map": html,
+            "negotiation": negotiation,
         }
 
     def push(self, workshop: Workshop) -> None:
@@ -104,6 +115,11 @@ class Broadcaster:
     def phase_changed(self, workshop: Workshop) -> None:
         """Tell every page of the workshop at once; the map follows at the next tick."""
         self.socketio.emit("phase", {"phase": workshop.phase.value}, to=room(workshop.id))
+        self.mark(workshop.id)
+
+    def negotiation_changed(self, workshop: Workshop) -> None:
+        """The practice under discussion or a round changed: phones show the new state."""
+        self.socketio.emit("negotiation", {}, to=room(workshop.id, "participants"))
         self.mark(workshop.id)
 
     def practices_changed(self, workshop: Workshop) -> None:
@@ -192,3 +208,23 @@ def answer(data):
 def disconnect(*_reason):
     """Forget the connection (the participant's answers stay, of course)."""
     broadcaster().connections.pop(request.sid, None)
+
+
+@socketio.on("consent")
+def consent(data):
+    """Answer the open consent round; the reply comes once the answer is on disk."""
+    info = session()
+    lang = info.get("lang", i18n.DEFAULT)
+    if info.get("role") != "participant":
+        return {"ok": False, "error": i18n.translate(lang, "error.participant_only")}
+    open_round = store().open_round_of(info["workshop"])
+    data = data if isinstance(data, dict) else {}
+    if open_round is None or data.get("round") != open_round["id"]:
+        return {"ok": False, "error": i18n.translate(lang, "error.round_closed")}
+    try:
+        value, reason = parse_consent(data)
+        store().save_consent(open_round["id"], info["participant"].id, value, reason)
+    except Invalid as error:
+        return {"ok": False, "error": i18n.translate(lang, error.key, **error.params)}
+    broadcaster().mark(info["workshop"])
+    return {"ok": True}

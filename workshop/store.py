@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.model import Invalid, Phase, Vote
+from workshop.store_charter import CharterQueries
 
 MAX_BATCH = 500
 
@@ -82,6 +83,57 @@ SCHEMA = [
     );
     CREATE INDEX proposal_by_workshop ON proposal (workshop_id, status);
     """,
+    # version 3: negotiation, clauses and consent rounds, the charter's details
+    """
+    ALTER TABLE workshop ADD COLUMN charter TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE workshop ADD COLUMN focus TEXT;
+    CREATE TABLE decision (
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, practice_id)
+    );
+    CREATE TABLE clause (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'draft',
+        commitment_who TEXT NOT NULL DEFAULT '',
+        commitment_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE consent_round (
+        id INTEGER PRIMARY KEY,
+        clause_id INTEGER NOT NULL REFERENCES clause(id) ON DELETE CASCADE,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        opened_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE TABLE consent (
+        round_id INTEGER NOT NULL REFERENCES consent_round(id) ON DELETE CASCADE,
+        participant_id INTEGER NOT NULL REFERENCES participant(id) ON DELETE CASCADE,
+        value TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, participant_id)
+    );
+    CREATE TABLE suggestion (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT,
+        participant_id INTEGER REFERENCES participant(id) ON DELETE SET NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX clause_by_workshop ON clause (workshop_id);
+    CREATE INDEX round_by_workshop ON consent_round (workshop_id, status);
+    """,
 ]
 
 
@@ -134,6 +186,8 @@ class Workshop:
     spheres: dict
     results_hidden: bool
     allow_proposals: bool
+    charter: dict
+    focus: str | None
     phase: Phase
     demo: bool
     created_at: str
@@ -163,7 +217,7 @@ class _Job:
 _STOP = object()
 
 
-class Store:
+class Store(CharterQueries):
     """The data folder's database. Use `read` and `write`, or the named queries below."""
 
     def __init__(self, path: str | Path, workers: Workers | None = None) -> None:
@@ -535,6 +589,8 @@ def _workshop(conn: sqlite3.Connection, row: sqlite3.Row) -> Workshop:
         spheres=json.loads(row["spheres"]),
         results_hidden=bool(row["results_hidden"]),
         allow_proposals=bool(row["allow_proposals"]),
+        charter=json.loads(row["charter"]),
+        focus=row["focus"],
         phase=Phase(row["phase"]),
         demo=bool(row["demo"]),
         created_at=row["created_at"],

@@ -36,6 +36,9 @@
       window.location.reload();
       return;
     }
+    var nego = document.getElementById("negotiation-live");
+    if (nego && state.negotiation) nego.innerHTML = state.negotiation;
+    if (nego) return;  // in negotiation the map stays as it is
     if (state.map !== null && state.map !== undefined) {
       var open = openCells();
       mapBox.innerHTML = state.map;

@@ -18,6 +18,15 @@
   }
 
   socket.on("phase", function (message) { leaveIfPhaseChanged(message.phase); });
+  socket.on("negotiation", function () {
+    // The practice under discussion or a round changed. Reload, unless the person is
+    // typing: then say so, and let them reload when they are ready.
+    var typing = Array.prototype.some.call(document.querySelectorAll("textarea"),
+      function (area) { return area.value && area.value !== area.defaultValue; });
+    if (!typing) { window.location.reload(); return; }
+    var status = document.getElementById("live-status");
+    if (status) status.textContent = text["nego.moved_on"];
+  });
   socket.on("cards", function () {
     // The room added a practice: the list of cards (not a card being answered) refreshes.
     if (!document.querySelector(".card-form")) window.location.reload();

@@ -6,6 +6,7 @@ kept in an HttpOnly cookie. Participants and strangers get 403, whatever they se
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
 from flask import (
@@ -20,12 +21,17 @@ from flask import (
 )
 
 from workshop import security
+from workshop.aggregate import build_map
 from workshop.decks import REGISTERS
 from workshop.model import (
     LANGUAGES,
+    MAX_CLAUSE,
     MAX_DESCRIPTION,
+    MAX_DETAIL,
     MAX_TITLE,
     TRANSITIONS,
+    ClauseStatus,
+    DecisionKind,
     Invalid,
     Phase,
     clean_text,
@@ -231,9 +237,25 @@ def workshop(code):
         allowed=TRANSITIONS[workshop.phase],
         error=_known_error(request.args.get("error")),
         proposals=store().proposals(workshop.id, "pending"),
+        negotiation=_negotiation_context(workshop),
         deck=_decks().get(workshop.deck),
         registers=REGISTERS,
     )
+
+
+def _negotiation_context(workshop) -> dict:
+    """What the negotiation panel needs: practices in tension order, decisions, clauses."""
+    rows = build_map(workshop.practices, store().answer_counts(workshop.id))
+    clauses = store().clauses(workshop.id)
+    return {
+        "rows": rows,
+        "decisions": store().decisions(workshop.id),
+        "clauses": clauses,
+        "open_round": store().open_round_of(workshop.id),
+        "suggestions": store().suggestions(workshop.id),
+        "kinds": list(DecisionKind),
+        "focus": next((p for p in workshop.practices if p["id"] == workshop.focus), None),
+    }
 
 
 def _known_error(key: str | None) -> str | None:
@@ -246,6 +268,8 @@ def _known_error(key: str | None) -> str | None:
         "error.description_too_long",
         "error.unknown_proposal",
         "error.proposal_decided",
+        "error.bad_request",
+        *NEGOTIATION_ERRORS,
     }
     return key if key in known else None
 
@@ -316,3 +340,172 @@ def decide_proposal(code, proposal_id):
         broadcaster().practices_changed(workshop)
     broadcaster().mark(workshop.id)
     return redirect(url_for(".workshop", code=workshop.code, _anchor="proposals"), 303)
+
+
+# -- negotiation: focus, decisions, clauses and consent rounds, charter details ----------
+
+NEGOTIATION_ERRORS = {
+    "error.unknown_clause",
+    "error.clause_decided",
+    "error.round_open",
+    "error.round_already_open",
+    "error.no_round_yet",
+    "error.objections_remain",
+    "error.clause_missing",
+    "error.clause_too_long",
+    "error.detail_too_long",
+    "error.unknown_practice",
+    "error.bad_date",
+    "error.commitment_too_long",
+}
+
+
+def _back(workshop, error: Invalid | None = None):
+    args = {"error": error.key} if error is not None else {}
+    return redirect(url_for(".workshop", code=workshop.code, _anchor="negotiation", **args), 303)
+
+
+def _practice_arg(workshop, value: str | None, allow_none: bool = False) -> str | None:
+    if not value and allow_none:
+        return None
+    if value not in workshop.practice_ids:
+        raise Invalid("error.unknown_practice")
+    return value
+
+
+@bp.post("/w/<code>/focus")
+@facilitator_only
+def focus(code):
+    """Put one practice under discussion: the projector and the phones show it."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        store().set_focus(workshop.id, _practice_arg(workshop, request.form.get("practice")))
+    except Invalid as error:
+        return _back(workshop, error)
+    broadcaster().negotiation_changed(workshop)
+    return _back(workshop)
+
+
+@bp.post("/w/<code>/decision")
+@facilitator_only
+def decision(code):
+    """Record the group's decision for a practice (keep, keep with conditions, replace…)."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        practice = _practice_arg(workshop, request.form.get("practice"))
+        kind = DecisionKind(request.form.get("kind"))
+        detail = clean_text(request.form.get("detail"), MAX_DETAIL, "error.detail_too_long")
+    except ValueError as error:
+        return _back(
+            workshop, error if isinstance(error, Invalid) else Invalid("error.bad_request")
+        )
+    store().set_decision(workshop.id, practice, kind, detail)
+    broadcaster().mark(workshop.id)
+    return _back(workshop)
+
+
+@bp.post("/w/<code>/clauses")
+@facilitator_only
+def add_clause(code):
+    """Draft a clause, for a practice or for the whole charter."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        practice = _practice_arg(workshop, request.form.get("practice"), allow_none=True)
+        text = _clause_text(request.form.get("text"))
+    except Invalid as error:
+        return _back(workshop, error)
+    store().add_clause(workshop.id, practice, text)
+    broadcaster().mark(workshop.id)
+    return _back(workshop)
+
+
+def _clause_text(value) -> str:
+    text = clean_text(value, MAX_CLAUSE, "error.clause_too_long")
+    if not text:
+        raise Invalid("error.clause_missing")
+    return text
+
+
+def _date(value) -> str:
+    """An ISO date (YYYY-MM-DD) or nothing; anything else is refused with a message."""
+    value = (value or "").strip()
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise Invalid("error.bad_date") from None
+    return value
+
+
+@bp.post("/w/<code>/clauses/<int:clause_id>")
+@facilitator_only
+def clause_action(code, clause_id):
+    """Amend, open or close a round, adopt (with or without dissent), withdraw, commit."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    action = request.form.get("action")
+    try:
+        if action == "edit":
+            store().edit_clause(workshop.id, clause_id, _clause_text(request.form.get("text")))
+        elif action == "open":
+            store().open_round(workshop.id, clause_id)
+        elif action == "close":
+            store().close_round(workshop.id, clause_id)
+        elif action in ("adopt", "adopt_with_dissent", "withdraw"):
+            status = {
+                "adopt": ClauseStatus.ADOPTED,
+                "withdraw": ClauseStatus.WITHDRAWN,
+                "adopt_with_dissent": ClauseStatus.ADOPTED_WITH_DISSENT,
+            }[action]
+            store().decide_clause(workshop.id, clause_id, status)
+        elif action == "commitment":
+            who = clean_text(request.form.get("who"), MAX_DETAIL, "error.commitment_too_long")
+            store().set_commitment(workshop.id, clause_id, who, _date(request.form.get("by")))
+        else:
+            raise Invalid("error.bad_request")
+    except Invalid as error:
+        return _back(workshop, error)
+    if action in ("open", "close", "adopt", "adopt_with_dissent", "withdraw"):
+        broadcaster().negotiation_changed(workshop)
+    broadcaster().mark(workshop.id)
+    return _back(workshop)
+
+
+@bp.post("/w/<code>/charter")
+@facilitator_only
+def charter_details(code):
+    """Team, place, date and review date: what the charter says about itself."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        details = {
+            "team": clean_text(request.form.get("team"), MAX_TITLE, "error.title_too_long"),
+            "place": clean_text(request.form.get("place"), MAX_TITLE, "error.title_too_long"),
+            "date": _date(request.form.get("date")),
+            "review_date": _date(request.form.get("review_date")),
+        }
+    except Invalid as error:
+        return _back(workshop, error)
+    store().set_charter_details(workshop.id, details)
+    return _back(workshop)
+
+
+@bp.get("/w/<code>/export.<fmt>")
+@facilitator_only
+def export(code, fmt):
+    """Download the charter (html, md, odt) or the whole workshop's archive (json)."""
+    from workshop import charter
+    from workshop.archive import build_archive
+
+    workshop = workshop_or_404(code, speak_its_language=False)
+    if fmt not in charter.MEDIA_TYPES:
+        abort(404)
+    body = charter.render(build_archive(store(), workshop), fmt)
+    name = (
+        f"charte-{workshop.code}.{fmt}"
+        if workshop.lang == "fr"
+        else f"charter-{workshop.code}.{fmt}"
+    )
+    if fmt == "json":
+        name = f"workshop-{workshop.code}.json"
+    response = current_app.response_class(body, mimetype=charter.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -14,17 +14,20 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from workshop import i18n, security
 from workshop.aggregate import build_map
 from workshop.model import (
+    MAX_CLAUSE,
     MAX_COMMENT,
     MAX_DESCRIPTION,
     MAX_PSEUDONYM,
     MAX_TITLE,
     Answer,
+    Consent,
     Invalid,
     Phase,
     Sphere,
     Vote,
     clean_text,
     normalise_code,
+    parse_consent,
 )
 from workshop.store import Participant, Workshop
 from workshop.views import broadcaster, message, store, workshop_or_404
@@ -83,6 +86,8 @@ def home(code):
     )
     if workshop.phase == Phase.SCREENING:
         return _overview(workshop, context)
+    if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
+        return _negotiation(workshop, participant, context)
     if workshop.phase == Phase.MAP:
         rows = build_map(
             workshop.practices, store().answer_counts(workshop.id), store().comments(workshop.id)
@@ -174,7 +179,14 @@ def propose(code):
 
 def _page_data(workshop: Workshop, token: str) -> dict:
     """What participant.js needs: my own token, where home is, and the words it shows."""
-    words = ("save.saving", "save.saved", "save.offline", "save.failed", "comment.too_long")
+    words = (
+        "save.saving",
+        "save.saved",
+        "save.offline",
+        "save.failed",
+        "comment.too_long",
+        "nego.moved_on",
+    )
     return {
         "code": workshop.code,
         "token": token,
@@ -259,3 +271,83 @@ def save_card(code, number):
     if request.form.get("go") == "overview" or not 1 <= target <= len(workshop.practices):
         return redirect(url_for(".home", code=workshop.code), 303)
     return redirect(url_for(".card", code=workshop.code, number=target), 303)
+
+
+# -- negotiation: the practice under discussion, consent rounds, suggestions -------------
+
+
+def _negotiation(workshop, participant, context, typed=None, error=None, status=200):
+    open_round = store().open_round_of(workshop.id)
+    mine = store().my_consent(open_round["id"], participant.id) if open_round else None
+    focus = next((p for p in workshop.practices if p["id"] == workshop.focus), None)
+    rows = build_map(workshop.practices, store().answer_counts(workshop.id))
+    focus_row = next((r for r in rows if focus and r.practice["id"] == focus["id"]), None)
+    clauses = [
+        c
+        for c in store().clauses(workshop.id)
+        if c["status"] in ("adopted", "adopted_with_dissent")
+    ]
+    template = (
+        "participant/charter.html"
+        if workshop.phase == Phase.CHARTER
+        else "participant/negotiation.html"
+    )
+    return render_template(
+        template,
+        focus=focus,
+        focus_row=focus_row,
+        open_round=open_round,
+        mine=typed or mine or {},
+        error=error,
+        adopted=clauses,
+        consents=list(Consent),
+        **context,
+    ), status
+
+
+@bp.post("/j/<code>/consent")
+def consent(code):
+    """Answer the open round: consent, reservation, or objection (with its reason)."""
+    workshop = workshop_or_404(code)
+    participant, token = _require_me(workshop)
+    open_round = store().open_round_of(workshop.id)
+    typed = {"value": request.form.get("value", ""), "reason": request.form.get("reason", "")}
+    try:
+        if open_round is None or request.form.get("round") != str(open_round["id"]):
+            raise Invalid("error.round_closed")
+        value, reason = parse_consent(typed)
+        store().save_consent(open_round["id"], participant.id, value, reason)
+    except Invalid as error:
+        context = dict(
+            workshop=workshop,
+            participant=participant,
+            answers=store().answers_of(participant.id),
+            page_data=_page_data(workshop, token),
+        )
+        return _negotiation(workshop, participant, context, typed, error, 400)
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".home", code=workshop.code, _anchor="round"), 303)
+
+
+@bp.post("/j/<code>/suggest")
+def suggest(code):
+    """Suggest wording for a clause on the practice under discussion."""
+    workshop = workshop_or_404(code)
+    participant, token = _require_me(workshop)
+    if workshop.phase != Phase.NEGOTIATION:
+        abort(409, description="error.not_negotiating")
+    try:
+        text = clean_text(request.form.get("text"), MAX_CLAUSE, "error.clause_too_long")
+        if not text:
+            raise Invalid("error.clause_missing")
+    except Invalid as error:
+        context = dict(
+            workshop=workshop,
+            participant=participant,
+            answers=store().answers_of(participant.id),
+            page_data=_page_data(workshop, token),
+        )
+        return _negotiation(workshop, participant, context, None, error, 400)
+    store().add_suggestion(workshop.id, workshop.focus, participant.id, text)
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".home", code=workshop.code, suggested=1, _anchor="suggest"), 303)
