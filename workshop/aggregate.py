@@ -133,3 +133,12 @@ def build_map(
     ordered = list(rows.values())
     ordered.sort(key=Row.order_key, reverse=True)
     return ordered
+
+
+def cells_by_key(rows: list[Row]) -> dict[tuple[str, str], Cell]:
+    """The cells of a map by (practice id, sphere), to set an earlier map beside a new one."""
+    return {
+        (row.practice["id"], sphere.value): cell
+        for row in rows
+        for sphere, cell in row.cells.items()
+    }

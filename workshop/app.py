@@ -17,6 +17,8 @@ from workshop.store import Store, Workers
 
 #: Limits on what a browser or a socket may send: a form with three comments fits easily.
 MAX_REQUEST_BYTES = 64 * 1024
+#: A workshop's JSON archive holds every answer and comment.
+ARCHIVE_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -46,6 +48,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["workshop.decks"] = available_decks(
         [Path(d) for d in app.config["DECK_DIRS"]], problems
     )
+
+    @app.before_request
+    def allow_archive_uploads():
+        """Archives are larger than any form: let the facilitator (only) upload one."""
+        if request.endpoint == "facilitator.import_archive" and security.is_facilitator(
+            app, security.facilitator_cookie()
+        ):
+            request.max_content_length = ARCHIVE_UPLOAD_BYTES
 
     security.install(app)
     _install_i18n(app)

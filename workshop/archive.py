@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from workshop.aggregate import build_map
+from workshop.aggregate import build_map, cells_by_key
+from workshop.model import Invalid, new_join_code
+from workshop.security import new_token, token_hash
 from workshop.store import Store, Workshop
+from workshop.store_charter import restore_rows
 
 FORMAT = "spheres-workshop-archive"
 VERSION = 1
@@ -101,15 +104,64 @@ def build_archive(store: Store, workshop: Workshop) -> dict:
             for p in workshop.practices
             if p["id"] in decisions
         ],
-        "clauses": [_clause(c) for c in store.clauses(workshop.id)],
+        "clauses": [_clause(i, c) for i, c in enumerate(store.clauses(workshop.id), start=1)],
         "suggestions": store.suggestions(workshop.id),
+        **_review(store, workshop, rows, decisions),
     }
 
 
-def _clause(clause: dict) -> dict:
+def _review(store: Store, workshop: Workshop, rows, decisions: dict) -> dict:
+    """When this workshop reviews an earlier one: the earlier counts and what changed."""
+    previous = store.workshop_by_id(workshop.previous_id) if workshop.previous_id else None
+    if previous is None:
+        return {}
+    then_rows = build_map(previous.practices, store.answer_counts(previous.id))
+    then = cells_by_key(then_rows)
+    then_decisions = store.decisions(previous.id)
+    adopted = ("adopted", "adopted_with_dissent")
+    then_clauses = [c["text"] for c in store.clauses(previous.id) if c["status"] in adopted]
+    now_clauses = [c["text"] for c in store.clauses(workshop.id) if c["status"] in adopted]
+    practices = {p["id"]: p for p in (*previous.practices, *workshop.practices)}
+    return {
+        "review": {
+            "previous": {
+                "code": previous.code,
+                "title": previous.title,
+                "date": previous.charter.get("date") or previous.created_at[:10],
+            },
+            "map": {
+                row.practice["id"]: {
+                    sphere.value: {
+                        a.value: n
+                        for a, n in then[(row.practice["id"], sphere.value)].counts.items()
+                    }
+                    for sphere in row.cells
+                }
+                for row in rows
+                if (row.practice["id"], "means") in then
+            },
+            "decisions": [
+                {
+                    "practice": pid,
+                    "before": then_decisions.get(pid, {}).get("kind"),
+                    "now": decisions.get(pid, {}).get("kind"),
+                }
+                for pid in practices
+                if then_decisions.get(pid, {}).get("kind") != decisions.get(pid, {}).get("kind")
+            ],
+            "clauses": {
+                "kept": [t for t in now_clauses if t in then_clauses],
+                "new": [t for t in now_clauses if t not in then_clauses],
+                "dropped": [t for t in then_clauses if t not in now_clauses],
+            },
+        }
+    }
+
+
+def _clause(number: int, clause: dict) -> dict:
     who, by = clause["commitment_who"], clause["commitment_by"]
     return {
-        "id": clause["id"],
+        "id": number,
         "practice": clause["practice_id"],
         "text": clause["text"],
         "status": clause["status"],
@@ -126,3 +178,49 @@ def _clause(clause: dict) -> dict:
             for r in clause["rounds"]
         ],
     }
+
+
+def check_archive(archive: object) -> dict:
+    """Refuse what is not an archive this version can read, saying why (`Invalid`)."""
+    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
+        raise Invalid("error.archive_format")
+    version = archive.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise Invalid("error.archive_version", version=version, supported=VERSION)
+    required = {
+        "workshop": dict,
+        "spheres": dict,
+        "practices": list,
+        "participants": dict,
+        "answers": list,
+        "proposals": list,
+        "decisions": list,
+        "clauses": list,
+        "suggestions": list,
+    }
+    for key, kind in required.items():
+        if not isinstance(archive.get(key), kind):
+            raise Invalid("error.archive_invalid")
+    return archive
+
+
+def restore_archive(store: Store, archive: dict) -> int:
+    """Recreate a whole workshop from its archive, in one transaction; return its id.
+
+    The participants come back as anonymous numbers (nobody can log in as them); the
+    workshop keeps its code when it is free on this machine.
+    """
+    check_archive(archive)
+    code = archive["workshop"].get("code", "")
+    if not code or store.code_taken(code):
+        code = new_join_code()
+        while store.code_taken(code):
+            code = new_join_code()
+    count = archive["participants"].get("count", 0)
+    hashes = [token_hash(new_token()) for _ in range(count)]
+    try:
+        return store.write(restore_rows, code, archive, hashes)
+    except (KeyError, TypeError, IndexError, ValueError) as error:
+        if isinstance(error, Invalid):
+            raise
+        raise Invalid("error.archive_invalid") from None

@@ -246,3 +246,133 @@ def deck_list(deck_dirs):
         click.echo(f"{key}\t{d.lang}\t{len(d.practices)} practices\t{d.title}\t{d.path}")
     for problem in problems:
         click.echo(f"not loaded: {problem}", err=True)
+
+
+def _open_store(data_dir: Path):
+    from workshop.store import Store
+
+    path = data_dir.expanduser() / "workshop.sqlite3"
+    if not path.exists():
+        raise click.ClickException(f"no workshop data in {data_dir} (no workshop.sqlite3 there)")
+    return Store(path)
+
+
+@main.command()
+@click.argument("workshop_code", metavar="WORKSHOP")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="a per-user folder",
+    help="The folder holding the workshops' database.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "odt", "json"]),
+    default="html",
+    show_default=True,
+    help="html (print-ready A4), md (Markdown), odt (LibreOffice) or json (the "
+    "whole workshop's archive).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write; '-' or nothing writes to standard output.",
+)
+def export(workshop_code, data_dir, fmt, output):
+    """Export a workshop's charter, or its archive, without starting the server."""
+    from workshop import charter
+    from workshop.archive import build_archive
+    from workshop.model import normalise_code
+
+    store = _open_store(data_dir)
+    try:
+        workshop = store.workshop(normalise_code(workshop_code))
+        if workshop is None:
+            codes = ", ".join(w.code for w in store.workshops()) or "none"
+            raise click.ClickException(f"no workshop {workshop_code!r} here (workshops: {codes})")
+        body = charter.render(build_archive(store, workshop), fmt)
+    finally:
+        store.close()
+    if output is None or str(output) == "-":
+        click.echo(body, nl=False) if fmt != "odt" else sys.stdout.buffer.write(body)
+    else:
+        output.write_bytes(body)
+        click.echo(f"{output}: {fmt}, {len(body)} bytes", err=True)
+
+
+@main.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="a per-user folder",
+    help="The folder holding the workshops' database (created if needed).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="The demo's language.",
+)
+def demo(data_dir, lang):
+    """Create a finished demo workshop (answers, map, decisions, consent rounds, charter)."""
+    from workshop import demo as demos
+    from workshop.decks import available_decks
+    from workshop.store import Store
+
+    data_dir = data_dir.expanduser()
+    store = Store(data_dir / "workshop.sqlite3")
+    try:
+        deck = available_decks()[f"social-work.{lang}"]
+        workshop = store.workshop_by_id(demos.create_finished(store, deck))
+    finally:
+        store.close()
+    click.echo(f"Demo workshop {workshop.code} created in {data_dir}.")
+    click.echo(f"See it:    workshop serve --data {data_dir}")
+    click.echo(
+        f"Export it: workshop export {workshop.code} --data {data_dir} --format html "
+        f"-o charter.html"
+    )
+
+
+@main.command("import")
+@click.argument(
+    "archive_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="a per-user folder",
+    help="The folder holding the workshops' database (created if needed).",
+)
+def import_(archive_file, data_dir):
+    """Bring back a workshop from its JSON archive (to review it, or to compare with it)."""
+    import json
+
+    from workshop import i18n
+    from workshop.archive import restore_archive
+    from workshop.model import Invalid
+    from workshop.store import Store
+
+    try:
+        archive = json.loads(archive_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{archive_file} is not a JSON file ({error})") from None
+    store = Store(data_dir.expanduser() / "workshop.sqlite3")
+    try:
+        workshop = store.workshop_by_id(restore_archive(store, archive))
+    except Invalid as error:
+        raise click.ClickException(
+            f"{archive_file}: {i18n.translate('en', error.key, **error.params)}"
+        ) from None
+    finally:
+        store.close()
+    click.echo(f"Imported {archive_file} as workshop {workshop.code} ({workshop.title}).")

@@ -14,7 +14,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_socketio import SocketIO, join_room
 
 from workshop import i18n
-from workshop.aggregate import build_map
+from workshop.aggregate import build_map, cells_by_key
 from workshop.model import Invalid, Phase, Vote, normalise_code, parse_consent
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
@@ -85,7 +85,9 @@ class Broadcaster:
                 self.store.answer_counts(workshop.id),
                 self.store.comments(workshop.id),
             )
-            html = render_template("_map.html", rows=rows, workshop=workshop)
+            html = render_template(
+                "_map.html", rows=rows, workshop=workshop, before=self.before(workshop)
+            )
             negotiation = None
             if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
                 negotiation = render_template(
@@ -103,6 +105,15 @@ class Broadcaster:
             "map": html,
             "negotiation": negotiation,
         }
+
+    def before(self, workshop: Workshop) -> dict:
+        """The earlier workshop's cells, when this one reviews it (then and now)."""
+        if workshop.previous_id is None:
+            return {}
+        previous = self.store.workshop_by_id(workshop.previous_id)
+        if previous is None:
+            return {}
+        return cells_by_key(build_map(previous.practices, self.store.answer_counts(previous.id)))
 
     def push(self, workshop: Workshop) -> None:
         state = self.state(workshop)

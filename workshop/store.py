@@ -87,6 +87,7 @@ SCHEMA = [
     """
     ALTER TABLE workshop ADD COLUMN charter TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE workshop ADD COLUMN focus TEXT;
+    ALTER TABLE workshop ADD COLUMN previous_id INTEGER REFERENCES workshop(id) ON DELETE SET NULL;
     CREATE TABLE decision (
         workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
         practice_id TEXT NOT NULL,
@@ -188,6 +189,7 @@ class Workshop:
     allow_proposals: bool
     charter: dict
     focus: str | None
+    previous_id: int | None
     phase: Phase
     demo: bool
     created_at: str
@@ -357,13 +359,14 @@ class Store(CharterQueries):
         results_hidden: bool = True,
         demo: bool = False,
         allow_proposals: bool = True,
+        previous_id: int | None = None,
     ) -> int:
         """Insert a workshop with a snapshot of its practices; return its id."""
 
         def insert(conn):
             cur = conn.execute(
                 "INSERT INTO workshop (code, title, lang, deck, spheres, results_hidden, demo,"
-                " allow_proposals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " allow_proposals, previous_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     code,
                     title,
@@ -373,6 +376,7 @@ class Store(CharterQueries):
                     int(results_hidden),
                     int(demo),
                     int(allow_proposals),
+                    previous_id,
                     now(),
                 ),
             )
@@ -591,6 +595,7 @@ def _workshop(conn: sqlite3.Connection, row: sqlite3.Row) -> Workshop:
         allow_proposals=bool(row["allow_proposals"]),
         charter=json.loads(row["charter"]),
         focus=row["focus"],
+        previous_id=row["previous_id"],
         phase=Phase(row["phase"]),
         demo=bool(row["demo"]),
         created_at=row["created_at"],

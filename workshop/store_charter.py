@@ -232,6 +232,117 @@ class CharterQueries:
         return [{"practice": r[0], "text": r[1]} for r in rows]
 
 
+def restore_rows(conn, code: str, archive: dict, token_hashes: list[str]) -> int:
+    """Insert a whole archived workshop (see archive.restore_archive) in one transaction."""
+    meta = archive["workshop"]
+    cur = conn.execute(
+        "INSERT INTO workshop (code, title, lang, deck, spheres, results_hidden, phase,"
+        " allow_proposals, charter, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?)",
+        (
+            code,
+            meta["title"],
+            meta["lang"],
+            meta["deck"],
+            json.dumps(archive["spheres"], ensure_ascii=False),
+            meta["phase"],
+            json.dumps(meta.get("charter", {}), ensure_ascii=False),
+            meta["created_at"],
+        ),
+    )
+    workshop_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO practice (workshop_id, id, position, data) VALUES (?, ?, ?, ?)",
+        [
+            (workshop_id, p["id"], i, json.dumps(p, ensure_ascii=False))
+            for i, p in enumerate(archive["practices"])
+        ],
+    )
+    people = []
+    for token in token_hashes:
+        people.append(
+            conn.execute(
+                "INSERT INTO participant (workshop_id, token_hash, source, joined_at)"
+                " VALUES (?, ?, 'import', ?)",
+                (workshop_id, token, meta["created_at"]),
+            ).lastrowid
+        )
+    stamp = meta["created_at"]
+    conn.executemany(
+        "INSERT INTO answer (participant_id, workshop_id, practice_id, sphere, value, comment,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                people[a["participant"] - 1],
+                workshop_id,
+                a["practice"],
+                a["sphere"],
+                a["value"],
+                a["comment"],
+                stamp,
+            )
+            for a in archive["answers"]
+        ],
+    )
+    for p in archive["proposals"]:
+        conn.execute(
+            "INSERT INTO proposal (workshop_id, title, description, status, practice_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (workshop_id, p["title"], p["description"], p["status"], p["practice"], stamp),
+        )
+    for d in archive["decisions"]:
+        conn.execute(
+            "INSERT INTO decision (workshop_id, practice_id, kind, detail, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (workshop_id, d["practice"], d["kind"], d["detail"], stamp),
+        )
+    for c in archive["clauses"]:
+        commitment = c.get("commitment") or {}
+        clause_id = conn.execute(
+            "INSERT INTO clause (workshop_id, practice_id, text, status, commitment_who,"
+            " commitment_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                workshop_id,
+                c["practice"],
+                c["text"],
+                c["status"],
+                commitment.get("who", ""),
+                commitment.get("by", ""),
+                stamp,
+            ),
+        ).lastrowid
+        for r in c["rounds"]:
+            round_id = conn.execute(
+                "INSERT INTO consent_round (clause_id, workshop_id, number, text, status,"
+                " opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (clause_id, workshop_id, r["number"], r["text"], r["status"], stamp),
+            ).lastrowid
+            # The archive keeps tallies and reasons, not who answered what: the answers are
+            # given back to participants in turn, which re-exports to the same tallies.
+            tally = r["tally"]
+            answers = (
+                [("objection", x) for x in r["objections"]]
+                + [("objection", "")] * (tally["objection"] - len(r["objections"]))
+                + [("reservation", x) for x in r["reservations"]]
+                + [("reservation", "")] * (tally["reservation"] - len(r["reservations"]))
+                + [("consent", "")] * tally["consent"]
+            )
+            if len(answers) > len(people):
+                raise Invalid("error.archive_invalid")
+            conn.executemany(
+                "INSERT INTO consent (round_id, participant_id, value, reason, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (round_id, person, value, reason, stamp)
+                    for person, (value, reason) in zip(people, answers, strict=False)
+                ],
+            )
+    conn.executemany(
+        "INSERT INTO suggestion (workshop_id, practice_id, text, created_at) VALUES (?, ?, ?, ?)",
+        [(workshop_id, s["practice"], s["text"], stamp) for s in archive["suggestions"]],
+    )
+    return workshop_id
+
+
 def _clause_status(conn, workshop_id: int, clause_id: int) -> str:
     row = conn.execute(
         "SELECT status FROM clause WHERE id=? AND workshop_id=?", (clause_id, workshop_id)

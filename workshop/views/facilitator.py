@@ -142,6 +142,7 @@ def _creation_form(lang, deck, form, errors, status=200):
         registers=REGISTERS,
         form=form,
         errors=errors,
+        earlier=store().workshops(),
     ), status
 
 
@@ -207,6 +208,7 @@ def create():
     code = new_join_code()
     while store().code_taken(code):
         code = new_join_code()
+    previous = store().workshop(form.get("previous", "")) if form.get("previous") else None
     store().create_workshop(
         code,
         title,
@@ -216,6 +218,7 @@ def create():
         practices,
         results_hidden=form.get("results_hidden") == "on",
         allow_proposals=form.get("allow_proposals") == "on",
+        previous_id=previous.id if previous else None,
     )
     return redirect(url_for(".workshop", code=code), 303)
 
@@ -509,3 +512,33 @@ def export(code, fmt):
     response = current_app.response_class(body, mimetype=charter.MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.post("/import")
+@facilitator_only
+def import_archive():
+    """Bring back a workshop from its JSON archive (uploaded file, up to 8 MiB: app.py)."""
+    import json
+
+    from workshop.archive import restore_archive
+
+    upload = request.files.get("archive")
+    try:
+        if upload is None or not upload.filename:
+            raise Invalid("error.archive_missing")
+        try:
+            archive = json.loads(upload.read().decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("error.archive_format") from None
+        workshop_id = restore_archive(store(), archive)
+    except Invalid as error:
+        workshops = store().workshops()
+        progress = {w.id: store().progress(w.id) for w in workshops}
+        return render_template(
+            "facilitator/index.html",
+            workshops=workshops,
+            progress=progress,
+            problems=current_app.config["DECK_PROBLEMS"],
+            import_error=message(error),
+        ), 400
+    return redirect(url_for(".workshop", code=store().workshop_by_id(workshop_id).code), 303)

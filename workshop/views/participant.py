@@ -92,7 +92,9 @@ def home(code):
         rows = build_map(
             workshop.practices, store().answer_counts(workshop.id), store().comments(workshop.id)
         )
-        return render_template("participant/map.html", rows=rows, **context)
+        return render_template(
+            "participant/map.html", rows=rows, before=broadcaster().before(workshop), **context
+        )
     return render_template("participant/wait.html", **context)
 
 
