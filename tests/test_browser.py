@@ -183,3 +183,59 @@ def test_a_practice_proposed_by_the_room_reaches_every_phone(browser, server):
     assert "proposée par le groupe" in other.locator(".cards li").last.inner_text()
     for page in (facilitator, *phones):
         assert page.errors == []
+
+
+def test_a_consent_round_from_the_phones_to_the_charter(browser, server):
+    facilitator = new_page(browser, viewport={"width": 1280, "height": 900})
+    code = create_workshop(facilitator, server)
+    phones = [new_page(browser, **PHONE) for _ in range(2)]
+    for phone in phones:
+        phone.goto(f"{server.base}/j/{code}")
+        phone.get_by_role("button", name="Entrer dans l'atelier").click()
+    for step in ("Ouvrir le dépistage", "Montrer la carte", "Passer à la négociation"):
+        facilitator.get_by_role("button", name=step).click()
+    projector = new_page(browser, viewport={"width": 1366, "height": 768})
+    projector.goto(f"{server.base}/s/{code}")
+
+    facilitator.get_by_role("button", name=PRACTICES[2]).click()  # WhatsApp under discussion
+    facilitator.get_by_label(f"Nouvelle clause pour « {PRACTICES[2]} »").fill(
+        "Nous échangeons avec les personnes par Signal."
+    )
+    facilitator.get_by_role("button", name="Ajouter la clause").click()
+    facilitator.get_by_role("button", name="Ouvrir un tour de consentement").click()
+
+    objector, consenter = phones
+    for phone in phones:  # the phones follow by themselves
+        phone.get_by_text("Nous échangeons avec les personnes par Signal.").wait_for()
+    objector.locator(".choice-objection").click()
+    objector.get_by_role("button", name="Envoyer ma réponse").click()
+    objector.get_by_text("Une objection a besoin d'une raison").wait_for()
+    objector.errors.clear()  # that refusal was a 400 page, as it should be
+    objector.get_by_label("Pourquoi ? (obligatoire pour une objection)").fill(
+        "Des personnes n'ont pas de smartphone"
+    )
+    objector.get_by_role("button", name="Envoyer ma réponse").click()
+    objector.get_by_text("Votre réponse est enregistrée : J'objecte").wait_for()
+    consenter.locator(".choice-consent").click()
+    consenter.get_by_role("button", name="Envoyer ma réponse").click()
+
+    wait_for(
+        lambda: (
+            projector.locator("[data-tally=objection]").inner_text() == "1"
+            and projector.locator("[data-tally=consent]").inner_text() == "1"
+        ),
+        timeout=10,
+    )
+    assert "Des personnes n'ont pas de smartphone" in projector.inner_text("main")
+
+    facilitator.reload()
+    facilitator.get_by_role("button", name="Adopter", exact=True).click()
+    facilitator.get_by_text("Le dernier tour a des objections").wait_for()
+    facilitator.get_by_role("button", name="Adopter en consignant le désaccord").click()
+    facilitator.get_by_role("button", name="Clore : la charte").click()
+    for phone in phones:
+        phone.get_by_role("heading", name="Notre charte").wait_for()
+        assert "Nous échangeons avec les personnes par Signal." in phone.inner_text("main")
+        assert "désaccord consigné" in phone.inner_text("main")
+    for page in (facilitator, projector, *phones):
+        assert page.errors == []

@@ -42,6 +42,7 @@ HTTP_ACTIONS = [
     ("POST", "/f/w/{code}/clauses/1", {"action": "open"}),
     ("POST", "/f/w/{code}/charter", {"team": "X"}),
     ("GET", "/f/w/{code}/export.json", {}),
+    ("POST", "/f/import", {}),
 ]
 
 
