@@ -219,7 +219,7 @@ def restore_archive(store: Store, archive: dict) -> int:
     count = archive["participants"].get("count", 0)
     hashes = [token_hash(new_token()) for _ in range(count)]
     try:
-        return store.write(restore_rows, code, archive, hashes)
+        return store.write_workshop(restore_rows, code, archive, hashes)
     except (KeyError, TypeError, IndexError, ValueError) as error:
         if isinstance(error, Invalid):
             raise

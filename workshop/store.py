@@ -230,6 +230,8 @@ class Store(CharterQueries):
         self._read_conn = self._connect()
         self._read_lock = threading.Lock()
         self._start_lock = threading.Lock()
+        self._workshops: dict[tuple, Workshop] = {}
+        self._generation = 0
         self._queue = None
         self._writer = None
         self._migrate()
@@ -407,21 +409,38 @@ class Store(CharterQueries):
         return self._workshop_where("id", workshop_id)
 
     def _workshop_where(self, column: str, value: object) -> Workshop | None:
+        """A workshop with its cards, cached: every answer needs it, it rarely changes."""
+        key = (column, value)
+        cached = self._workshops.get(key)
+        if cached is not None:
+            return cached
+        generation = self._generation
         sql = f"SELECT * FROM workshop WHERE {column}=?"  # noqa: S608 - column is ours
 
         def query(conn):
             row = conn.execute(sql, (value,)).fetchone()
             return _workshop(conn, row) if row else None
 
-        return self.read(query)
+        found = self.read(query)
+        if found is not None and generation == self._generation:
+            self._workshops[key] = found
+        return found
+
+    def write_workshop(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`write` for changes to a workshop's row or cards: drops the cached copies."""
+        try:
+            return self.write(fn, *args)
+        finally:
+            self._generation += 1
+            self._workshops.clear()
 
     def set_phase(self, workshop_id: int, phase: Phase) -> None:
         sql = "UPDATE workshop SET phase=? WHERE id=?"
-        self.write(lambda c: c.execute(sql, (phase.value, workshop_id)))
+        self.write_workshop(lambda c: c.execute(sql, (phase.value, workshop_id)))
 
     def delete_workshop(self, workshop_id: int) -> None:
         """Erase a workshop and everything about its participants."""
-        self.write(lambda c: c.execute("DELETE FROM workshop WHERE id=?", (workshop_id,)))
+        self.write_workshop(lambda c: c.execute("DELETE FROM workshop WHERE id=?", (workshop_id,)))
 
     # -- practices proposed by the room ----------------------------------------------
 
@@ -481,7 +500,7 @@ class Store(CharterQueries):
             )
             return practice_id
 
-        return self.write(decide)
+        return self.write_workshop(decide)
 
     # -- participants and answers -----------------------------------------------------
 

@@ -26,12 +26,12 @@ class CharterQueries:
 
     def set_focus(self, workshop_id: int, practice_id: str | None) -> None:
         sql = "UPDATE workshop SET focus=? WHERE id=?"
-        self.write(lambda c: c.execute(sql, (practice_id, workshop_id)))
+        self.write_workshop(lambda c: c.execute(sql, (practice_id, workshop_id)))
 
     def set_charter_details(self, workshop_id: int, details: dict) -> None:
         sql = "UPDATE workshop SET charter=? WHERE id=?"
         text = json.dumps(details, ensure_ascii=False)
-        self.write(lambda c: c.execute(sql, (text, workshop_id)))
+        self.write_workshop(lambda c: c.execute(sql, (text, workshop_id)))
 
     # -- decisions ----------------------------------------------------------------------
 
