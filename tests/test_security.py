@@ -43,6 +43,10 @@ HTTP_ACTIONS = [
     ("POST", "/f/w/{code}/charter", {"team": "X"}),
     ("GET", "/f/w/{code}/export.json", {}),
     ("POST", "/f/import", {}),
+    ("GET", "/f/w/{code}/ballots", {}),
+    ("GET", "/f/w/{code}/paper", {}),
+    ("POST", "/f/w/{code}/paper", {"sheet": "1", "whatsapp-users:means": "fine"}),
+    ("POST", "/f/w/{code}/paper-consent", {"sheet": "1", "value": "consent"}),
 ]
 
 
@@ -61,6 +65,7 @@ def test_facilitator_http_actions_are_refused(intruder, store, method, path, for
     assert len(store.workshops()) == 1
     assert store.clauses(workshop.id) == [] and store.decisions(workshop.id) == {}
     assert store.workshop(workshop.code).focus is None
+    assert store.paper_sheets(workshop.id) == []
 
 
 def test_facilitator_socket_is_refused(intruder, sio):

@@ -88,6 +88,8 @@ SCHEMA = [
     ALTER TABLE workshop ADD COLUMN charter TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE workshop ADD COLUMN focus TEXT;
     ALTER TABLE workshop ADD COLUMN previous_id INTEGER REFERENCES workshop(id) ON DELETE SET NULL;
+    ALTER TABLE participant ADD COLUMN paper_sheet INTEGER;
+    CREATE UNIQUE INDEX paper_sheet_by_workshop ON participant (workshop_id, paper_sheet);
     CREATE TABLE decision (
         workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
         practice_id TEXT NOT NULL,
@@ -521,6 +523,35 @@ class Store(CharterQueries):
         )
         row = self.read(lambda c: c.execute(sql, (token_hash, workshop_id)).fetchone())
         return Participant(*row) if row else None
+
+    def paper_participant(self, workshop_id: int, sheet: int) -> Participant:
+        """The participant behind paper ballot number `sheet`, created on first entry."""
+
+        def get_or_create(conn):
+            row = conn.execute(
+                "SELECT id, workshop_id, pseudonym, source FROM participant"
+                " WHERE workshop_id=? AND paper_sheet=?",
+                (workshop_id, sheet),
+            ).fetchone()
+            if row is None:
+                from workshop.security import new_token, token_hash
+
+                pid = conn.execute(
+                    "INSERT INTO participant (workshop_id, token_hash, pseudonym, source,"
+                    " paper_sheet, joined_at) VALUES (?, ?, '', 'paper', ?, ?)",
+                    (workshop_id, token_hash(new_token()), sheet, now()),
+                ).lastrowid
+                return Participant(pid, workshop_id, "", "paper")
+            return Participant(*row)
+
+        return self.write(get_or_create)
+
+    def paper_sheets(self, workshop_id: int) -> list[int]:
+        sql = (
+            "SELECT paper_sheet FROM participant WHERE workshop_id=? AND paper_sheet IS NOT"
+            " NULL ORDER BY paper_sheet"
+        )
+        return self.read(lambda c: [r[0] for r in c.execute(sql, (workshop_id,))])
 
     def participant_count(self, workshop_id: int) -> int:
         sql = "SELECT COUNT(*) FROM participant WHERE workshop_id=?"

@@ -30,12 +30,16 @@ from workshop.model import (
     MAX_DETAIL,
     MAX_TITLE,
     TRANSITIONS,
+    Answer,
     ClauseStatus,
     DecisionKind,
     Invalid,
     Phase,
+    Sphere,
+    Vote,
     clean_text,
     new_join_code,
+    parse_consent,
     transition,
 )
 from workshop.netinfo import qr_svg
@@ -241,6 +245,7 @@ def workshop(code):
         error=_known_error(request.args.get("error")),
         proposals=store().proposals(workshop.id, "pending"),
         negotiation=_negotiation_context(workshop),
+        paper_sheets=store().paper_sheets(workshop.id),
         deck=_decks().get(workshop.deck),
         registers=REGISTERS,
     )
@@ -360,6 +365,12 @@ NEGOTIATION_ERRORS = {
     "error.unknown_practice",
     "error.bad_date",
     "error.commitment_too_long",
+    "error.bad_sheet",
+    "error.round_closed",
+    "error.choose_consent",
+    "error.objection_needs_reason",
+    "error.reason_too_long",
+    "error.choose_answer",
 }
 
 
@@ -542,3 +553,113 @@ def import_archive():
             import_error=message(error),
         ), 400
     return redirect(url_for(".workshop", code=store().workshop_by_id(workshop_id).code), 303)
+
+
+# -- paper parity: numbered ballots, proxy entry, paper consent -----------------------
+
+MAX_SHEETS = 200
+
+
+def _sheet(value) -> int:
+    try:
+        sheet = int(value)
+    except (TypeError, ValueError):
+        raise Invalid("error.bad_sheet") from None
+    if not 1 <= sheet <= MAX_SHEETS:
+        raise Invalid("error.bad_sheet")
+    return sheet
+
+
+@bp.get("/w/<code>/ballots")
+@facilitator_only
+def ballots(code):
+    """Numbered paper ballots to print: every card, every sphere, the four answers."""
+    workshop = workshop_or_404(code)
+    try:
+        count = _sheet(request.args.get("count", "10"))
+    except Invalid:
+        count = 10
+    first = max(store().paper_sheets(workshop.id) or [0]) + 1
+    return render_template(
+        "facilitator/ballots.html",
+        workshop=workshop,
+        sheets=range(first, first + count),
+        spheres=list(Sphere),
+        scale=list(Answer),
+    )
+
+
+@bp.get("/w/<code>/paper")
+@facilitator_only
+def paper(code):
+    """Enter a paper ballot: one row per question, the four answers as keyboard radios."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    entered = store().paper_sheets(workshop.id)
+    sheet = request.args.get("sheet") or str(max(entered or [0]) + 1)
+    try:
+        number = _sheet(sheet)
+    except Invalid as error:
+        return redirect(
+            url_for(".workshop", code=workshop.code, error=error.key, _anchor="paper"), 303
+        )
+    answers = {}
+    if number in entered:
+        answers = store().answers_of(store().paper_participant(workshop.id, number).id)
+    return render_template(
+        "facilitator/paper.html",
+        workshop=workshop,
+        sheet=number,
+        entered=entered,
+        answers=answers,
+        spheres=list(Sphere),
+        scale=list(Answer),
+        saved=request.args.get("saved"),
+    )
+
+
+@bp.post("/w/<code>/paper")
+@facilitator_only
+def save_paper(code):
+    """Count a paper ballot exactly like a phone's answers (the data says it was paper)."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        sheet = _sheet(request.form.get("sheet"))
+        votes = []
+        for practice in workshop.practices:
+            for sphere in Sphere:
+                value = request.form.get(f"{practice['id']}:{sphere.value}")
+                if value:
+                    votes.append(
+                        Vote.parse(
+                            workshop.practice_ids,
+                            {"practice": practice["id"], "sphere": sphere.value, "value": value},
+                        )
+                    )
+    except Invalid as error:
+        return redirect(
+            url_for(".workshop", code=workshop.code, error=error.key, _anchor="paper"), 303
+        )
+    participant = store().paper_participant(workshop.id, sheet)
+    for vote in votes:
+        store().save_vote(participant, vote)
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".paper", code=workshop.code, sheet=sheet + 1, saved=sheet), 303)
+
+
+@bp.post("/w/<code>/paper-consent")
+@facilitator_only
+def paper_consent(code):
+    """Record a paper participant's answer in the open consent round."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    open_round = store().open_round_of(workshop.id)
+    try:
+        if open_round is None:
+            raise Invalid("error.round_closed")
+        sheet = _sheet(request.form.get("sheet"))
+        value, reason = parse_consent(request.form)
+        participant = store().paper_participant(workshop.id, sheet)
+        store().save_consent(open_round["id"], participant.id, value, reason)
+    except Invalid as error:
+        return _back(workshop, error)
+    broadcaster().mark(workshop.id)
+    return _back(workshop)
