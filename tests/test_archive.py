@@ -157,3 +157,32 @@ def test_command_line_demo_export_and_import(tmp_path):
         text=True,
     )
     assert missing.returncode == 1 and f"workshops: {code}" in missing.stderr
+
+
+def test_the_review_charter_says_what_changed(finished, store, make_workshop):
+    from workshop import charter
+
+    review_id = store.create_workshop(
+        "REV22",
+        "Un an après",
+        "fr",
+        "social-work.fr",
+        finished.spheres,
+        list(finished.practices[:2]),
+        previous_id=finished.id,
+    )
+    clause = store.add_clause(review_id, "whatsapp-users", "Nouvelle règle Signal")
+    store.open_round(review_id, clause)
+    from workshop.model import ClauseStatus
+
+    store.decide_clause(review_id, clause, ClauseStatus.ADOPTED)
+    archive = build_archive(store, store.workshop_by_id(review_id))
+    for fmt in ("html", "md"):
+        body = charter.render(archive, fmt).decode()
+        assert "Ce qui a changé" in body and "Nouvelle règle Signal" in body
+        assert "Aucune pièce de dossier" in body  # a clause dropped since the first charter
+    odt = charter.render(archive, "odt")
+    import zipfile
+
+    content = zipfile.ZipFile(io.BytesIO(odt)).read("content.xml").decode()
+    assert "Ce qui a changé" in content
