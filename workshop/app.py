@@ -108,6 +108,28 @@ def _install_i18n(app: Flask) -> None:
     def translate_n(key: str, n: int, **params: object) -> str:
         return i18n.translate_n(g.get("lang", i18n.DEFAULT), key, n, **params)
 
+    def localized(item: dict, field: str) -> str:
+        """A card's text in the reader's language when the workshop carries it."""
+        own = (item.get("i18n") or {}).get(g.get("lang")) or {}
+        return own.get(field) or item.get(field, "")
+
+    def sphere_text(workshop, sphere: str, field: str) -> str:
+        """A sphere's label, question, easy-read question or help, in the reader's language."""
+        spheres = workshop.spheres
+        own = ((spheres.get("i18n") or {}).get(g.get("lang")) or {}).get(sphere) or {}
+        text = own.get(field) or (spheres.get(sphere) or {}).get(field)
+        if text:
+            return text
+        if field in ("label", "question"):
+            suffix = "" if field == "label" else ".question"
+            return i18n.translate(g.get("lang", i18n.DEFAULT), f"sphere.{sphere}{suffix}")
+        return ""
+
     app.jinja_env.globals.update(
-        _=translate, _n=translate_n, csrf_token=security.csrf_token, languages=supported
+        _=translate,
+        _n=translate_n,
+        csrf_token=security.csrf_token,
+        languages=supported,
+        localized=localized,
+        sphere_text=sphere_text,
     )

@@ -89,6 +89,7 @@ SCHEMA = [
     ALTER TABLE workshop ADD COLUMN focus TEXT;
     ALTER TABLE workshop ADD COLUMN previous_id INTEGER REFERENCES workshop(id) ON DELETE SET NULL;
     ALTER TABLE participant ADD COLUMN paper_sheet INTEGER;
+    ALTER TABLE workshop ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0;
     CREATE UNIQUE INDEX paper_sheet_by_workshop ON participant (workshop_id, paper_sheet);
     CREATE TABLE decision (
         workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
@@ -192,6 +193,7 @@ class Workshop:
     charter: dict
     focus: str | None
     previous_id: int | None
+    easy_read: bool
     phase: Phase
     demo: bool
     created_at: str
@@ -364,13 +366,15 @@ class Store(CharterQueries):
         demo: bool = False,
         allow_proposals: bool = True,
         previous_id: int | None = None,
+        easy_read: bool = False,
     ) -> int:
         """Insert a workshop with a snapshot of its practices; return its id."""
 
         def insert(conn):
             cur = conn.execute(
                 "INSERT INTO workshop (code, title, lang, deck, spheres, results_hidden, demo,"
-                " allow_proposals, previous_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " allow_proposals, previous_id, easy_read, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     code,
                     title,
@@ -381,6 +385,7 @@ class Store(CharterQueries):
                     int(demo),
                     int(allow_proposals),
                     previous_id,
+                    int(easy_read),
                     now(),
                 ),
             )
@@ -646,6 +651,7 @@ def _workshop(conn: sqlite3.Connection, row: sqlite3.Row) -> Workshop:
         charter=json.loads(row["charter"]),
         focus=row["focus"],
         previous_id=row["previous_id"],
+        easy_read=bool(row["easy_read"]),
         phase=Phase(row["phase"]),
         demo=bool(row["demo"]),
         created_at=row["created_at"],

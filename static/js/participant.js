@@ -44,6 +44,31 @@
     Object.keys(pending).forEach(function (sphere) { send(pending[sphere]); });
   });
 
+  // Read aloud with the phone's own speech synthesis (no external service). Without a
+  // voice for the language, say so plainly instead of reading with the wrong accent.
+  if ("speechSynthesis" in window) {
+    var speakButtons = document.querySelectorAll("[data-speak]");
+    speakButtons.forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var voices = window.speechSynthesis.getVoices();
+        var voice = voices.filter(function (v) {
+          return v.lang && v.lang.toLowerCase().indexOf(data.lang) === 0;
+        })[0];
+        var status = document.getElementById("live-status") || button;
+        if (voices.length && !voice) {
+          status.textContent = text["speak.no_voice"];
+          return;
+        }
+        window.speechSynthesis.cancel();
+        var utterance = new SpeechSynthesisUtterance(button.getAttribute("data-speak"));
+        utterance.lang = data.lang;
+        if (voice) utterance.voice = voice;
+        window.speechSynthesis.speak(utterance);
+      });
+    });
+  }
+
   var form = document.querySelector(".card-form");
   if (!form) return;
   var practice = form.getAttribute("data-practice");

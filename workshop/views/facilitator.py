@@ -186,6 +186,25 @@ def _chosen_in_order(deck, form) -> list[dict]:
     ]
 
 
+def _with_translations(deck, practices: list[dict]) -> tuple[list[dict], dict]:
+    """Copy the same deck's other languages into the workshop, so that each participant
+    can read the cards in their own language whatever the workshop's language."""
+    others = [d for d in _decks().values() if d.id == deck.id and d.lang != deck.lang]
+    spheres = {**deck.spheres, "i18n": {d.lang: d.spheres for d in others}}
+    cards = []
+    for practice in practices:
+        translations = {}
+        for other in others:
+            twin = other.practice(practice["id"])
+            if twin is not None:
+                translations[other.lang] = {
+                    key: twin[key] for key in ("title", "description", "easy_read") if key in twin
+                }
+                translations[other.lang]["register_label"] = other.register_label(twin["register"])
+        cards.append({**practice, "i18n": translations})
+    return cards, spheres
+
+
 @bp.post("/new")
 @facilitator_only
 def create():
@@ -213,16 +232,18 @@ def create():
     while store().code_taken(code):
         code = new_join_code()
     previous = store().workshop(form.get("previous", "")) if form.get("previous") else None
+    practices, spheres = _with_translations(deck, practices)
     store().create_workshop(
         code,
         title,
         lang,
         deck.key,
-        deck.spheres,
+        spheres,
         practices,
         results_hidden=form.get("results_hidden") == "on",
         allow_proposals=form.get("allow_proposals") == "on",
         previous_id=previous.id if previous else None,
+        easy_read=form.get("easy_read") == "on",
     )
     return redirect(url_for(".workshop", code=code), 303)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
 from workshop import i18n, security
 from workshop.aggregate import build_map
 from workshop.model import (
+    LANGUAGES,
     MAX_CLAUSE,
     MAX_COMMENT,
     MAX_DESCRIPTION,
@@ -35,6 +36,32 @@ from workshop.views import broadcaster, message, store, workshop_or_404
 bp = Blueprint("participant", __name__)
 
 COOKIE_DAYS = 30
+
+
+def _workshop(code: str) -> Workshop:
+    """The workshop, its pages in the participant's own language (their choice, kept)."""
+    workshop = workshop_or_404(code)
+    chosen = request.cookies.get(f"spheres_plang_{workshop.code}")
+    if chosen in LANGUAGES:
+        g.lang = chosen
+    return workshop
+
+
+@bp.get("/j/<code>/lang/<lang>")
+def choose_language(code, lang):
+    """Read this workshop in another language, whatever the facilitator's."""
+    workshop = _workshop(code)
+    if lang not in LANGUAGES:
+        abort(404)
+    response = redirect(url_for(".home", code=workshop.code))
+    response.set_cookie(
+        f"spheres_plang_{workshop.code}",
+        lang,
+        max_age=COOKIE_DAYS * 24 * 3600,
+        path=f"/j/{workshop.code}",
+        samesite="Lax",
+    )
+    return response
 
 
 def _cookie(workshop: Workshop) -> str:
@@ -71,7 +98,7 @@ def enter():
 @bp.get("/j/<code>")
 def home(code):
     """Where the QR code leads: join, then whatever the current phase asks."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     if code != workshop.code:
         return redirect(url_for(".home", code=workshop.code))
     participant, token = _me(workshop)
@@ -101,7 +128,7 @@ def home(code):
 @bp.post("/j/<code>/join")
 def join(code):
     """Create an anonymous participant (JSON clients get their token back)."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     participant, token = _me(workshop)
     if participant is None:
         data = request.get_json(silent=True) if request.is_json else request.form
@@ -151,7 +178,7 @@ def _overview(workshop, context, proposal=None, error=None, status=200):
 @bp.post("/j/<code>/propose")
 def propose(code):
     """Propose a practice "of ours" that the deck lacks; the facilitator decides."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     participant, token = _require_me(workshop)
     if workshop.phase != Phase.SCREENING or not workshop.allow_proposals:
         abort(409, description="error.proposals_closed")
@@ -182,6 +209,7 @@ def propose(code):
 def _page_data(workshop: Workshop, token: str) -> dict:
     """What participant.js needs: my own token, where home is, and the words it shows."""
     words = (
+        "speak.no_voice",
         "save.saving",
         "save.saved",
         "save.offline",
@@ -195,7 +223,8 @@ def _page_data(workshop: Workshop, token: str) -> dict:
         "phase": workshop.phase.value,
         "home": url_for(".home", code=workshop.code),
         "limit": MAX_COMMENT,
-        "text": {key: i18n.translate(workshop.lang, key) for key in words},
+        "text": {key: i18n.translate(g.lang, key) for key in words},
+        "lang": g.lang,
     }
 
 
@@ -221,22 +250,31 @@ def _card_context(workshop, participant, token, number, answers, errors=None, ty
 @bp.get("/j/<code>/card/<int:number>")
 def card(code, number):
     """One practice and its three sphere questions, prefilled with my answers."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     participant, token = _require_me(workshop)
     if workshop.phase != Phase.SCREENING:
         return redirect(url_for(".home", code=workshop.code))
     if not 1 <= number <= len(workshop.practices):
         abort(404, description="error.unknown_practice")
     answers = store().answers_of(participant.id)
-    return render_template(
-        "participant/card.html", **_card_context(workshop, participant, token, number, answers)
-    )
+    context = _card_context(workshop, participant, token, number, answers)
+    return render_template(_card_template(workshop, context), **context)
+
+
+def _card_template(workshop: Workshop, context: dict) -> str:
+    """Easy-read workshops ask one question per screen (`?q=1..3`), in simple words."""
+    if not workshop.easy_read:
+        return "participant/card.html"
+    step = request.values.get("q", type=int) or 1
+    context["step"] = min(max(step, 1), len(Sphere))
+    context["sphere"] = list(Sphere)[context["step"] - 1]
+    return "participant/card_easy.html"
 
 
 @bp.post("/j/<code>/card/<int:number>")
 def save_card(code, number):
     """Save the card's answers; anything refused comes back with its text and a reason."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     participant, token = _require_me(workshop)
     if not 1 <= number <= len(workshop.practices):
         abort(404, description="error.unknown_practice")
@@ -266,9 +304,17 @@ def save_card(code, number):
     if errors:
         answers = store().answers_of(participant.id)
         context = _card_context(workshop, participant, token, number, answers, errors, typed)
-        return render_template("participant/card.html", **context), 400
+        return render_template(_card_template(workshop, context), **context), 400
     broadcaster().mark(workshop.id)
     step = -1 if request.form.get("go") == "previous" else 1
+    if workshop.easy_read and request.form.get("go") != "overview":
+        question = (request.form.get("q", type=int) or 1) + step
+        if 1 <= question <= len(Sphere):
+            return redirect(url_for(".card", code=workshop.code, number=number, q=question), 303)
+        if step < 0 and number > 1:
+            return redirect(
+                url_for(".card", code=workshop.code, number=number - 1, q=len(Sphere)), 303
+            )
     target = number + step
     if request.form.get("go") == "overview" or not 1 <= target <= len(workshop.practices):
         return redirect(url_for(".home", code=workshop.code), 303)
@@ -310,7 +356,7 @@ def _negotiation(workshop, participant, context, typed=None, error=None, status=
 @bp.post("/j/<code>/consent")
 def consent(code):
     """Answer the open round: consent, reservation, or objection (with its reason)."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     participant, token = _require_me(workshop)
     open_round = store().open_round_of(workshop.id)
     typed = {"value": request.form.get("value", ""), "reason": request.form.get("reason", "")}
@@ -334,7 +380,7 @@ def consent(code):
 @bp.post("/j/<code>/suggest")
 def suggest(code):
     """Suggest wording for a clause on the practice under discussion."""
-    workshop = workshop_or_404(code)
+    workshop = _workshop(code)
     participant, token = _require_me(workshop)
     if workshop.phase != Phase.NEGOTIATION:
         abort(409, description="error.not_negotiating")

@@ -1,0 +1,70 @@
+"""Everyone takes part: easy-read mode, one's own language, reading aloud."""
+
+from conftest import csrf, text
+
+from workshop.model import Phase
+
+
+def _create(facilitator, **extra):
+    facilitator.get("/f/new?wlang=fr")
+    data = {
+        "csrf": csrf(facilitator),
+        "wlang": "fr",
+        "deck": "social-work.fr",
+        "title": "Atelier",
+        "practices": ["whatsapp-users", "id-photos"],
+        **extra,
+    }
+    response = facilitator.post("/f/new", data=data)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_easy_read_asks_one_question_per_screen(facilitator, store, join):
+    code = _create(facilitator, easy_read="on")
+    workshop = store.workshop(code)
+    assert workshop.easy_read
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phone, _ = join(workshop)
+    page = text(phone.get(f"/j/{code}/card/1"))
+    assert "Question 1 sur 6" in page
+    assert workshop.practices[0]["easy_read"].split()[0] in page  # the easy-read text
+    assert page.count('type="radio"') == 4  # one question on this screen
+    saved = phone.post(
+        f"/j/{code}/card/1", data={"csrf": csrf(phone), "q": "1", "means": "problem", "go": "next"}
+    )
+    assert saved.headers["Location"].endswith(f"/j/{code}/card/1?q=2")
+    assert "Question 2 sur 6" in text(phone.get(f"/j/{code}/card/1?q=2"))
+    last = phone.post(
+        f"/j/{code}/card/1",
+        data={"csrf": csrf(phone), "q": "3", "prescriptions": "fine", "go": "next"},
+    )
+    assert last.headers["Location"].endswith(f"/j/{code}/card/2")
+    back = phone.post(f"/j/{code}/card/2", data={"csrf": csrf(phone), "q": "1", "go": "previous"})
+    assert back.headers["Location"].endswith(f"/j/{code}/card/1?q=3")
+    assert store.progress(workshop.id)["answers"] == 2
+
+
+def test_a_participant_reads_in_their_own_language(facilitator, store, join):
+    code = _create(facilitator)
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phone, _ = join(workshop)
+    assert "Nous parlons avec les personnes sur WhatsApp" in text(phone.get(f"/j/{code}/card/1"))
+    switched = phone.get(f"/j/{code}/lang/en")
+    assert switched.status_code == 302
+    page = text(phone.get(f"/j/{code}/card/1"))
+    assert "We talk with service users on WhatsApp" in page
+    assert "To discuss" in page and "Means" in page
+    # The facilitator's workshop stays in French.
+    assert "Nous parlons avec les personnes sur WhatsApp" in text(facilitator.get(f"/s/{code}"))
+
+
+def test_read_aloud_buttons_carry_the_text_and_wait_for_javascript(facilitator, store, join):
+    code = _create(facilitator)
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phone, _ = join(workshop)
+    page = phone.get(f"/j/{code}/card/1").get_data(as_text=True)
+    assert page.count("data-speak=") == 4  # the card and its three questions
+    assert 'class="button speak" data-speak="Nous parlons avec les personnes' in page
+    assert "hidden>Lire à voix haute" in page  # shown only where speech synthesis exists
