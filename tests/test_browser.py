@@ -239,3 +239,24 @@ def test_a_consent_round_from_the_phones_to_the_charter(browser, server):
         assert "désaccord consigné" in phone.inner_text("main")
     for page in (facilitator, projector, *phones):
         assert page.errors == []
+
+
+def test_a_whole_participant_flow_on_a_320_px_screen(browser, server):
+    facilitator = new_page(browser)
+    code = create_workshop(facilitator, server)
+    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    small = new_page(browser, viewport={"width": 320, "height": 568}, is_mobile=True,
+                     has_touch=True)
+    small.goto(f"{server.base}/j/{code}")
+    small.get_by_role("button", name="Entrer dans l'atelier").click()
+    small.get_by_role("link", name="Commencer").click()
+    for number in range(1, 4):
+        small.get_by_text(f"Carte {number} sur 3").wait_for()
+        # Nothing is cut off or needs sideways scrolling on a small old phone.
+        assert small.evaluate("document.documentElement.scrollWidth") <= 320
+        for sphere in ("means", "values", "prescriptions"):
+            small.locator(f".sphere-{sphere} .choice-discuss").click()
+        small.get_by_role("button", name="Terminer" if number == 3 else "Carte suivante").click()
+    small.get_by_text("Vous avez répondu à tout").wait_for()
+    assert "9 réponses sur 9" in small.inner_text("main")
+    assert small.errors == []
