@@ -18,6 +18,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from workshop.model import LANGUAGES
 from workshop.paths import resource_dir
 
 REGISTERS = ("computerisation", "mediatisation", "information", "mediation")
@@ -173,6 +174,10 @@ def load_deck(path: Path) -> Deck:
         else:
             line = _line_of(tree, field_path)
         errors.append(DeckError(name, line, _field(field_path), message))
+    if not errors and data["lang"] not in LANGUAGES:
+        errors.append(DeckError(name, _line_of(tree, ("lang",)), "lang",
+                                f"must be one of {', '.join(LANGUAGES)} (the languages with a "
+                                "catalogue in workshop/locales/)"))
     if not errors:
         seen: set[str] = set()
         for i, practice in enumerate(data["practices"]):

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass
 from enum import Enum
 
+from workshop import i18n
+
 
 class Sphere(str, Enum):
     """The three spheres of intelligibility of social action, in the method's order."""
@@ -79,7 +81,8 @@ class ClauseStatus(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
-LANGUAGES = ("fr", "en")
+#: The languages with a catalogue in workshop/locales/: adding one is adding a file.
+LANGUAGES = tuple(i18n.languages())
 MAX_TITLE = 120
 MAX_PSEUDONYM = 40
 MAX_COMMENT = 500
