@@ -29,6 +29,16 @@ def default_data_dir() -> Path:
     return Path(base) / "spheres"
 
 
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="a per-user folder",
+    help="Folder holding the workshops' database (created if needed).",
+)
+
+
 class DefaultGroup(click.Group):
     """A group that runs `serve` when no command is named."""
 
@@ -60,14 +70,7 @@ def main() -> None:
     type=click.IntRange(0, 65535),
     help="Port to listen on; 0 picks a free one.",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="a per-user folder",
-    help="Folder holding the workshops' database (created if needed).",
-)
+@data_option
 @click.option(
     "--public-url",
     metavar="URL",
@@ -259,14 +262,7 @@ def _open_store(data_dir: Path):
 
 @main.command()
 @click.argument("workshop_code", metavar="WORKSHOP")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="a per-user folder",
-    help="The folder holding the workshops' database.",
-)
+@data_option
 @click.option(
     "--format",
     "fmt",
@@ -305,14 +301,7 @@ def export(workshop_code, data_dir, fmt, output):
 
 
 @main.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="a per-user folder",
-    help="The folder holding the workshops' database (created if needed).",
-)
+@data_option
 @click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
@@ -345,14 +334,7 @@ def demo(data_dir, lang):
 @click.argument(
     "archive_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="a per-user folder",
-    help="The folder holding the workshops' database (created if needed).",
-)
+@data_option
 def import_(archive_file, data_dir):
     """Bring back a workshop from its JSON archive (to review it, or to compare with it)."""
     import json

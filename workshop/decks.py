@@ -175,9 +175,15 @@ def load_deck(path: Path) -> Deck:
             line = _line_of(tree, field_path)
         errors.append(DeckError(name, line, _field(field_path), message))
     if not errors and data["lang"] not in LANGUAGES:
-        errors.append(DeckError(name, _line_of(tree, ("lang",)), "lang",
-                                f"must be one of {', '.join(LANGUAGES)} (the languages with a "
-                                "catalogue in workshop/locales/)"))
+        errors.append(
+            DeckError(
+                name,
+                _line_of(tree, ("lang",)),
+                "lang",
+                f"must be one of {', '.join(LANGUAGES)} (the languages with a "
+                "catalogue in workshop/locales/)",
+            )
+        )
     if not errors:
         seen: set[str] = set()
         for i, practice in enumerate(data["practices"]):

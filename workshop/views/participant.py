@@ -104,13 +104,7 @@ def home(code):
     participant, token = _me(workshop)
     if participant is None:
         return render_template("participant/join.html", workshop=workshop, pseudonym="", error=None)
-    answers = store().answers_of(participant.id)
-    context = dict(
-        workshop=workshop,
-        participant=participant,
-        answers=answers,
-        page_data=_page_data(workshop, token),
-    )
+    context = _context(workshop, participant, token)
     if workshop.phase == Phase.SCREENING:
         return _overview(workshop, context)
     if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
@@ -194,16 +188,21 @@ def propose(code):
         if not title:
             raise Invalid("error.proposal_title_missing")
     except Invalid as error:
-        context = dict(
-            workshop=workshop,
-            participant=participant,
-            answers=store().answers_of(participant.id),
-            page_data=_page_data(workshop, token),
-        )
+        context = _context(workshop, participant, token)
         return _overview(workshop, context, typed, error, 400)
     store().add_proposal(workshop.id, participant.id, title, description)
     broadcaster().mark(workshop.id)
     return redirect(url_for(".home", code=workshop.code, proposed=1, _anchor="propose"), 303)
+
+
+def _context(workshop: Workshop, participant: Participant, token: str) -> dict:
+    """What every participant page shows: the workshop, me, my answers, the script's data."""
+    return dict(
+        workshop=workshop,
+        participant=participant,
+        answers=store().answers_of(participant.id),
+        page_data=_page_data(workshop, token),
+    )
 
 
 def _page_data(workshop: Workshop, token: str) -> dict:
@@ -366,12 +365,7 @@ def consent(code):
         value, reason = parse_consent(typed)
         store().save_consent(open_round["id"], participant.id, value, reason)
     except Invalid as error:
-        context = dict(
-            workshop=workshop,
-            participant=participant,
-            answers=store().answers_of(participant.id),
-            page_data=_page_data(workshop, token),
-        )
+        context = _context(workshop, participant, token)
         return _negotiation(workshop, participant, context, typed, error, 400)
     broadcaster().mark(workshop.id)
     return redirect(url_for(".home", code=workshop.code, _anchor="round"), 303)
@@ -389,12 +383,7 @@ def suggest(code):
         if not text:
             raise Invalid("error.clause_missing")
     except Invalid as error:
-        context = dict(
-            workshop=workshop,
-            participant=participant,
-            answers=store().answers_of(participant.id),
-            page_data=_page_data(workshop, token),
-        )
+        context = _context(workshop, participant, token)
         return _negotiation(workshop, participant, context, None, error, 400)
     store().add_suggestion(workshop.id, workshop.focus, participant.id, text)
     broadcaster().mark(workshop.id)
