@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, g, render_template, request
@@ -42,7 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     workers = Workers.gevent() if app.config["ASYNC_MODE"] == "gevent" else Workers.threads()
     store = Store(data_dir / "workshop.sqlite3", workers)
     app.extensions["workshop.store"] = store
-    app.secret_key = store.setting("secret_key", lambda: secrets.token_hex(32))
+    # No Flask session is used (identity lives in our own cookies), so no secret key: Flask
+    # then skips opening a signed session on every request and every Socket.IO event.
     app.config["FACILITATOR_SECRET"] = store.setting("facilitator_secret", security.new_token)
     app.config["DECK_PROBLEMS"] = problems = []
     app.extensions["workshop.decks"] = available_decks(

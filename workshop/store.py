@@ -136,6 +136,8 @@ SCHEMA = [
         created_at TEXT NOT NULL
     );
     CREATE INDEX clause_by_workshop ON clause (workshop_id);
+    CREATE INDEX answer_counts ON answer (workshop_id, practice_id, sphere, value);
+    CREATE INDEX answer_comments ON answer (workshop_id, updated_at) WHERE comment != '';
     CREATE INDEX round_by_workshop ON consent_round (workshop_id, status);
     """,
 ]
