@@ -174,3 +174,11 @@ def test_a_deck_prints_one_card_per_practice(client, app):
     css.close()
     assert client.get("/decks/nope.fr/print").status_code == 404
     assert "social-work.en" in text(client.get("/decks/"))
+
+
+def test_the_home_page_offers_import_and_keeps_a_plain_title(facilitator):
+    page = facilitator.get("/f/").get_data(as_text=True)
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Vos ateliers" in title
+    main = page.split('<main id="main"', 1)[1]
+    assert 'name="archive" type="file"' in main
