@@ -20,6 +20,7 @@ ARGS = [
     "--disable-gpu",
     "--no-first-run",
 ]
+SPHERES = ["means", "values", "prescriptions"]
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 
 
@@ -158,6 +159,20 @@ def test_a_phone_without_javascript_takes_part(browser, server):
     assert "2 réponses sur 9" in old_phone.inner_text("main")
     facilitator.reload()
     assert facilitator.locator("#progress [data-field=started]").inner_text() == "1"
+    # The rest of the flow, still without JavaScript: every card, then the revealed map.
+    old_phone.get_by_role("link", name="Continuer").click()
+    for number, spheres in ((1, ["values"]), (2, SPHERES), (3, SPHERES)):
+        old_phone.get_by_text(f"Carte {number} sur 3").wait_for()
+        for sphere in spheres:
+            old_phone.locator(f".sphere-{sphere} .choice-problem").click()
+        old_phone.get_by_role(
+            "button", name="Terminer" if number == 3 else "Carte suivante"
+        ).click()
+    old_phone.get_by_text("Vous avez répondu à tout").wait_for()
+    facilitator.get_by_role("button", name="Montrer la carte").click()
+    old_phone.reload()  # what its page does by itself every 30 s without JavaScript
+    old_phone.get_by_role("heading", name="La carte du groupe").wait_for()
+    assert old_phone.locator("table.map tbody tr").count() == 3
 
 
 def test_a_practice_proposed_by_the_room_reaches_every_phone(browser, server):
@@ -245,8 +260,9 @@ def test_a_whole_participant_flow_on_a_320_px_screen(browser, server):
     facilitator = new_page(browser)
     code = create_workshop(facilitator, server)
     facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
-    small = new_page(browser, viewport={"width": 320, "height": 568}, is_mobile=True,
-                     has_touch=True)
+    small = new_page(
+        browser, viewport={"width": 320, "height": 568}, is_mobile=True, has_touch=True
+    )
     small.goto(f"{server.base}/j/{code}")
     small.get_by_role("button", name="Entrer dans l'atelier").click()
     small.get_by_role("link", name="Commencer").click()

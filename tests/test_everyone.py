@@ -68,3 +68,24 @@ def test_read_aloud_buttons_carry_the_text_and_wait_for_javascript(facilitator, 
     assert page.count("data-speak=") == 4  # the card and its three questions
     assert 'class="button speak" data-speak="Nous parlons avec les personnes' in page
     assert "hidden>Lire à voix haute" in page  # shown only where speech synthesis exists
+
+
+def test_the_live_map_reaches_each_phone_in_its_own_language(facilitator, store, join, sio, app):
+    code = _create(facilitator, results_hidden="")
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    store.set_phase(workshop.id, Phase.MAP)
+    _, fr_token = join(workshop)
+    _, en_token = join(workshop)
+    fr = sio({"role": "participant", "code": code, "token": fr_token, "lang": "fr"})
+    en = sio({"role": "participant", "code": code, "token": en_token, "lang": "en"})
+    for phone, title in (
+        (fr, "Nous parlons avec les personnes sur WhatsApp"),
+        (en, "We talk with service users on WhatsApp"),
+    ):
+        maps = [e["args"][0]["map"] for e in phone.get_received() if e["name"] == "map"]
+        assert title in maps[-1]
+    app.extensions["workshop.realtime"].mark(workshop.id)
+    app.extensions["workshop.realtime"].flush()
+    pushed = [e["args"][0]["map"] for e in en.get_received() if e["name"] == "map"]
+    assert "We talk with service users on WhatsApp" in pushed[-1]

@@ -15,7 +15,7 @@ from flask_socketio import SocketIO, join_room
 
 from workshop import i18n
 from workshop.aggregate import build_map, cells_by_key
-from workshop.model import Invalid, Phase, Vote, normalise_code, parse_consent
+from workshop.model import LANGUAGES, Invalid, Phase, Vote, normalise_code, parse_consent
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
 
@@ -76,10 +76,11 @@ class Broadcaster:
             if workshop is not None:
                 self.push(workshop)
 
-    def state(self, workshop: Workshop) -> dict:
-        """What the screen and facilitator show: phase, progress and the map's HTML."""
+    def state(self, workshop: Workshop, lang: str | None = None) -> dict:
+        """What the screen and facilitator show: phase, progress and the map's HTML
+        (in the workshop's language, or `lang` for participants who chose their own)."""
         with self.app.app_context():
-            g.lang = workshop.lang
+            g.lang = lang or workshop.lang
             rows = build_map(
                 workshop.practices,
                 self.store.answer_counts(workshop.id),
@@ -121,7 +122,12 @@ class Broadcaster:
             payload = state if map_visible(workshop, audience) else {**state, "map": None}
             self.socketio.emit("state", payload, to=room(workshop.id, audience))
         if workshop.phase == Phase.MAP:
-            self.socketio.emit("map", {"map": state["map"]}, to=room(workshop.id, "participants"))
+            # Each participant reads the map in their own language: one render per language.
+            for lang in LANGUAGES:
+                html = state["map"] if lang == workshop.lang else self.state(workshop, lang)["map"]
+                self.socketio.emit(
+                    "map", {"map": html}, to=room(workshop.id, f"participants:{lang}")
+                )
 
     def phase_changed(self, workshop: Workshop) -> None:
         """Tell every page of the workshop at once; the map follows at the next tick."""
@@ -176,7 +182,10 @@ def connect(auth):
         if participant is None:
             raise ConnectionRefusedError("error.unknown_participant")
         info["participant"] = participant
+        reader = auth.get("lang") if auth.get("lang") in LANGUAGES else workshop.lang
+        info["reader"] = reader
         join_room(room(workshop.id, "participants"))
+        join_room(room(workshop.id, f"participants:{reader}"))
     elif role == "facilitator":
         if not is_facilitator(current_app, request.cookies.get(FACILITATOR_COOKIE)):
             raise ConnectionRefusedError("error.facilitator_only")
@@ -191,7 +200,8 @@ def connect(auth):
     if role != "participant":
         broadcaster().mark(workshop.id)
     elif workshop.phase == Phase.MAP:
-        socketio.emit("map", {"map": broadcaster().state(workshop)["map"]}, to=request.sid)
+        html = broadcaster().state(workshop, info["reader"])["map"]
+        socketio.emit("map", {"map": html}, to=request.sid)
 
 
 @socketio.on("answer")

@@ -6,7 +6,9 @@
   "use strict";
   var data = JSON.parse(document.getElementById("spheres-data").textContent);
   var text = data.text;
-  var socket = io({ auth: { role: "participant", code: data.code, token: data.token } });
+  var socket = io({
+    auth: { role: "participant", code: data.code, token: data.token, lang: data.lang }
+  });
   var pending = {};  // sphere -> answer waiting for the server's acknowledgement
 
   function leaveIfPhaseChanged(phase) {
