@@ -6,9 +6,12 @@ phone and over HTTP, answer, write comments, propose practices (one accepted, on
 waiting), fill in a paper ballot; then each workshop walks through every phase — joining,
 screening, map, negotiation (a practice under discussion, a decision, an adopted clause
 and an open consent round with answers) and charter — and at each phase axe checks the
-facilitator's pages, the projector and the phone's pages. Pages that do not depend on a
-workshop's phase (the creation form, the decks, the door, the error pages) are checked
-once per language, at the end, when every workshop exists.
+facilitator's pages, the projector and the phones' pages (one phone reads the workshop in
+the other language; a second workshop is in easy-read mode), and the pages a refused form
+comes back to. Phones are 320 px wide, the narrowest issue 5 asks for: no page may be
+wider (reflow). Pages that do not depend on a workshop's phase (the creation form, the
+decks, the door, the error pages) are checked once per language, at the end, when every
+workshop exists.
 
 axe-core is vendored for the tests only (tests/vendor/, MPL-2.0): the app never serves it.
 It is injected into the page under test; the contexts bypass the page's CSP for that
@@ -52,12 +55,19 @@ PER_PHASE = [
     "projector",
     "join",
     "participant",
+    "participant-other-language",
     "paper",
     "ballots",
 ]
 IN_PHASE = {
     "joining": ["join-refused"],
-    "screening": ["card", "card-refused", "easy-read-card", "easy-read-card-refused"],
+    "screening": [
+        "card",
+        "card-other-language",
+        "card-refused",
+        "easy-read-card",
+        "easy-read-card-refused",
+    ],
     "negotiation": ["consent-refused"],
 }
 # Pages that do not change with a workshop's phase: checked once per language, at the end.
@@ -129,10 +139,11 @@ class Workshop:
             chromium.new_context(viewport={"width": 1366, "height": 768}, **common),
             chromium.new_context(**SMALL_PHONE, **common),
             chromium.new_context(**SMALL_PHONE, **common),
+            chromium.new_context(**SMALL_PHONE, **common),
         ]
-        self.facilitator, self.screen, self.phone, self.visitor = (
+        self.facilitator, self.screen, self.phone, self.visitor, self.reader = (
             context.new_page() for context in self.contexts
-        )
+        )  # the reader is a phone that reads the workshop in the other language
         self.facilitator.goto(server.facilitator_url)
         if lang == "fr":
             self.code = create_workshop(self.facilitator, server)  # through the UI
@@ -202,6 +213,11 @@ class Workshop:
         self.phone.locator("#pseudonym").fill(self.text["pseudonym"])
         self.phone.locator("main form button[type=submit]").click()
         self.phone.locator("#live-status").wait_for(state="attached")
+        other = {"fr": "en", "en": "fr"}[self.lang]
+        self.reader.goto(f"{self.base}/j/{self.code}/lang/{other}")
+        self.reader.locator("main form button[type=submit]").click()
+        self.reader.locator("#live-status").wait_for(state="attached")
+        assert self.reader.locator("html").get_attribute("lang") == other
         for _ in range(3):
             person = requests.Session()
             self.server.sessions.append(person)
@@ -342,6 +358,8 @@ class Workshop:
             "unknown-workshop": (self.visitor, f"{base}/j/ZZZZZ"),
             "participant": (self.phone, f"{base}/j/{code}"),
             "card": (self.phone, f"{base}/j/{code}/card/1"),
+            "participant-other-language": (self.reader, f"{base}/j/{code}"),
+            "card-other-language": (self.reader, f"{base}/j/{code}/card/1"),
             "easy-read-card": (self.phone, f"{base}/j/{getattr(self, 'easy', '')}/card/2"),
         }
         refused = {  # the page to start from, then what makes the server refuse the form
