@@ -9,7 +9,8 @@ import pytest
 from conftest import csrf, text
 
 from workshop import demo
-from workshop.archive import VERSION, build_archive, restore_archive
+from workshop.archive import VERSION
+from workshop.archive.build import build_archive, restore_archive
 from workshop.model import Invalid
 from workshop.store import Store
 

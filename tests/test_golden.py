@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from workshop import charter, demo
-from workshop.archive import build_archive
+from workshop.archive.build import build_archive
 
 GOLDEN = Path(__file__).parent / "golden"
 DAY = date(2026, 12, 2)

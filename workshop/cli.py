@@ -281,7 +281,7 @@ def _open_store(data_dir: Path):
 def export(workshop_code, data_dir, fmt, output):
     """Export a workshop's charter, or its archive, without starting the server."""
     from workshop import charter
-    from workshop.archive import build_archive
+    from workshop.archive.build import build_archive
     from workshop.model import normalise_code
 
     store = _open_store(data_dir)
@@ -340,7 +340,7 @@ def import_(archive_file, data_dir):
     import json
 
     from workshop import i18n
-    from workshop.archive import restore_archive
+    from workshop.archive.build import restore_archive
     from workshop.model import Invalid
     from workshop.store import Store
 

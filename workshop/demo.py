@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from workshop.model import Answer, Phase, Sphere, Vote, new_join_code
-from workshop.security import new_token, token_hash
+from workshop.tokens import new_token, token_hash
 
 DEMO_PARTICIPANTS = 18
 

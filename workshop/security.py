@@ -6,12 +6,15 @@ its SHA-256, so a copied database file does not let anyone act as a participant.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, request
+
+from workshop.tokens import new_token, token_hash
+
+__all__ = ["new_token", "token_hash"]
 
 FACILITATOR_COOKIE = "spheres_facilitator"
 CSRF_COOKIE = "spheres_csrf"
@@ -31,15 +34,6 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-
-
-def new_token() -> str:
-    """A participant or facilitator secret: 192 random bits, URL-safe."""
-    return secrets.token_urlsafe(24)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def is_facilitator(app: Flask, token: str | None) -> bool:

@@ -541,7 +541,7 @@ class Store(CharterQueries):
                 (workshop_id, sheet),
             ).fetchone()
             if row is None:
-                from workshop.security import new_token, token_hash
+                from workshop.tokens import new_token, token_hash
 
                 pid = conn.execute(
                     "INSERT INTO participant (workshop_id, token_hash, pseudonym, source,"

@@ -528,7 +528,7 @@ def charter_details(code):
 def export(code, fmt):
     """Download the charter (html, md, odt) or the whole workshop's archive (json)."""
     from workshop import charter
-    from workshop.archive import build_archive
+    from workshop.archive.build import build_archive
 
     workshop = workshop_or_404(code, speak_its_language=False)
     if fmt not in charter.MEDIA_TYPES:
@@ -552,7 +552,7 @@ def import_archive():
     """Bring back a workshop from its JSON archive (uploaded file, up to 8 MiB: app.py)."""
     import json
 
-    from workshop.archive import restore_archive
+    from workshop.archive.build import restore_archive
 
     upload = request.files.get("archive")
     try:

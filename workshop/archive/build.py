@@ -1,4 +1,6 @@
-"""The workshop archive: the whole workshop as one JSON-ready dict (docs/archive-format.md).
+"""Building the workshop archive from the store, and restoring a workshop from one.
+
+The archive is the whole workshop as one JSON-ready dict (docs/archive-format.md).
 
 It is what the charter is rendered from and what a facilitator keeps after erasing the
 workshop. It never holds names, pseudonyms or tokens: participants are numbered 1..n only
@@ -10,13 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from workshop.aggregate import build_map, cells_by_key
+from workshop.archive.format import FORMAT, VERSION, check_archive
 from workshop.model import Invalid, new_join_code
-from workshop.security import new_token, token_hash
 from workshop.store import Store, Workshop
 from workshop.store_charter import restore_rows
-
-FORMAT = "spheres-workshop-archive"
-VERSION = 1
+from workshop.tokens import new_token, token_hash
 
 
 def build_archive(store: Store, workshop: Workshop) -> dict:
@@ -178,30 +178,6 @@ def _clause(number: int, clause: dict) -> dict:
             for r in clause["rounds"]
         ],
     }
-
-
-def check_archive(archive: object) -> dict:
-    """Refuse what is not an archive this version can read, saying why (`Invalid`)."""
-    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
-        raise Invalid("error.archive_format")
-    version = archive.get("version")
-    if not isinstance(version, int) or version > VERSION:
-        raise Invalid("error.archive_version", version=version, supported=VERSION)
-    required = {
-        "workshop": dict,
-        "spheres": dict,
-        "practices": list,
-        "participants": dict,
-        "answers": list,
-        "proposals": list,
-        "decisions": list,
-        "clauses": list,
-        "suggestions": list,
-    }
-    for key, kind in required.items():
-        if not isinstance(archive.get(key), kind):
-            raise Invalid("error.archive_invalid")
-    return archive
 
 
 def restore_archive(store: Store, archive: dict) -> int:
