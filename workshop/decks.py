@@ -21,7 +21,6 @@ import yaml
 from workshop.model import LANGUAGES
 from workshop.paths import resource_dir
 
-REGISTERS = ("computerisation", "mediatisation", "information", "mediation")
 SCHEMA_PATH = Path(__file__).resolve().parent / "deck.schema.json"
 
 

@@ -45,6 +45,10 @@ class Phase(str, Enum):
     CHARTER = "charter"
 
 
+#: The four registers of digitalisation a practice belongs to (../docs: the method).
+REGISTERS = ("computerisation", "mediatisation", "information", "mediation")
+
+
 #: Phases the facilitator may move to from each phase. Going back is allowed so a late
 #: participant can still answer, or the group can return to the map or the negotiation.
 TRANSITIONS: dict[Phase, frozenset[Phase]] = {

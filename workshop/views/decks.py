@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template
 
-from workshop.decks import REGISTERS
-from workshop.model import Answer, Sphere
+from workshop.model import REGISTERS, Answer, Sphere
 
 bp = Blueprint("decks", __name__, url_prefix="/decks")
 

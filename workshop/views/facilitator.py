@@ -22,13 +22,13 @@ from flask import (
 
 from workshop import security
 from workshop.aggregate import build_map
-from workshop.decks import REGISTERS
 from workshop.model import (
     LANGUAGES,
     MAX_CLAUSE,
     MAX_DESCRIPTION,
     MAX_DETAIL,
     MAX_TITLE,
+    REGISTERS,
     TRANSITIONS,
     Answer,
     ClauseStatus,
