@@ -106,3 +106,36 @@ def test_erasing_a_workshop_erases_its_people_and_answers(db):
     db.delete_workshop(wid)
     for table in ("workshop", "practice", "participant", "answer"):
         assert db.read(lambda c, t=table: c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) == 0
+
+
+def test_a_batch_of_votes_is_saved_whole_or_not_at_all(db):
+    wid = _workshop(db)
+    db.add_participant(wid, "h", "")
+    participant = db.participant(wid, "h")
+    ballot = [Vote("p", sphere, Answer.FINE, "") for sphere in Sphere]
+    # A comment of None breaks the answer table's NOT NULL: the last vote cannot be stored.
+    broken = [*ballot[:2], Vote("p", Sphere.PRESCRIPTIONS, Answer.PROBLEM, None)]
+    with pytest.raises(sqlite3.IntegrityError):
+        db.save_votes(participant, broken)
+    assert db.answers_of(participant.id) == {}
+
+    jobs = []
+    original = db._commit
+
+    def counting(batch):
+        jobs.append(len(batch))
+        return original(batch)
+
+    db._commit = counting
+    db.save_votes(participant, ballot)
+    assert jobs == [1]  # one job in one commit, not one per answer
+    assert db.answers_of(participant.id) == {
+        ("p", sphere.value): {"value": "fine", "comment": ""} for sphere in Sphere
+    }
+
+
+def test_a_free_code_is_not_taken(db, monkeypatch):
+    _workshop(db)  # takes ABCDE
+    codes = iter(["ABCDE", "ABCDE", "FGHJK"])
+    monkeypatch.setattr("workshop.store.workshops.new_join_code", lambda: next(codes))
+    assert db.free_code() == "FGHJK"

@@ -8,8 +8,9 @@ demo participants are marked `source='demo'` in the data.
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
-from workshop.model import Answer, Phase, Sphere, Vote, new_join_code
+from workshop.model import Answer, ClauseStatus, Consent, DecisionKind, Phase, Sphere, Vote
 from workshop.tokens import new_token, token_hash
 
 DEMO_PARTICIPANTS = 18
@@ -53,9 +54,7 @@ PROFILES = {
 
 def create(store, deck, title: str | None = None) -> int:
     """Create the demo workshop (screening, results visible) from `deck`; return its id."""
-    code = new_join_code()
-    while store.code_taken(code):
-        code = new_join_code()
+    code = store.free_code()
     title = title or ("Démo — équipe sociale" if deck.lang == "fr" else "Demo — social team")
     workshop_id = store.create_workshop(
         code,
@@ -240,15 +239,9 @@ def create_finished(store, deck) -> int:
     Everything goes through the same store methods as a real workshop, so the demo's
     charter is exactly what a real one looks like.
     """
-    from datetime import date, timedelta
-
-    from workshop.model import ClauseStatus, Consent, DecisionKind
-
     script = FINISHED.get(deck.lang, FINISHED["en"])
     wanted = [p for p in deck.practices][:8]
-    code = new_join_code()
-    while store.code_taken(code):
-        code = new_join_code()
+    code = store.free_code()
     workshop_id = store.create_workshop(
         code,
         script["title"],

@@ -13,39 +13,14 @@ from datetime import datetime, timezone
 
 from workshop.aggregate import build_map, cells_by_key
 from workshop.archive.format import FORMAT, VERSION, check_archive
-from workshop.model import Invalid, new_join_code
+from workshop.model import Invalid
 from workshop.store import Store, Workshop
-from workshop.store_charter import restore_rows
 from workshop.tokens import new_token, token_hash
 
 
 def build_archive(store: Store, workshop: Workshop) -> dict:
     """Everything about `workshop`, anonymous, in the archive format version 1."""
-    participants = store.read(
-        lambda c: [
-            r[0]
-            for r in c.execute(
-                "SELECT id FROM participant WHERE workshop_id=? ORDER BY id", (workshop.id,)
-            )
-        ]
-    )
-    number = {pid: i for i, pid in enumerate(participants, start=1)}
-    answers = store.read(
-        lambda c: [
-            {
-                "participant": number[r[0]],
-                "practice": r[1],
-                "sphere": r[2],
-                "value": r[3],
-                "comment": r[4],
-            }
-            for r in c.execute(
-                "SELECT participant_id, practice_id, sphere, value, comment FROM answer"
-                " WHERE workshop_id=? ORDER BY participant_id, practice_id, sphere",
-                (workshop.id,),
-            )
-        ]
-    )
+    participants, answers = store.archive_answers(workshop.id)
     rows = build_map(
         workshop.practices,
         store.answer_counts(workshop.id),
@@ -71,7 +46,7 @@ def build_archive(store: Store, workshop: Workshop) -> dict:
         },
         "spheres": workshop.spheres,
         "practices": list(workshop.practices),
-        "participants": {"count": len(participants)},
+        "participants": {"count": participants},
         "answers": answers,
         "map": [
             {
@@ -189,13 +164,11 @@ def restore_archive(store: Store, archive: dict) -> int:
     check_archive(archive)
     code = archive["workshop"].get("code", "")
     if not code or store.code_taken(code):
-        code = new_join_code()
-        while store.code_taken(code):
-            code = new_join_code()
+        code = store.free_code()
     count = archive["participants"].get("count", 0)
     hashes = [token_hash(new_token()) for _ in range(count)]
     try:
-        return store.write_workshop(restore_rows, code, archive, hashes)
+        return store.restore_workshop(code, archive, hashes)
     except (KeyError, TypeError, IndexError, ValueError) as error:
         if isinstance(error, Invalid):
             raise

@@ -1,6 +1,5 @@
-"""The SQL of the negotiation: decisions, clauses, consent rounds, suggestions, charter details.
+"""The SQL of the negotiation: decisions, clauses, consent rounds, suggestions.
 
-A mixin of `Store` (it uses its `read` and `write`), kept apart so each file stays readable.
 Rules that need the database to be exact live in the transaction itself: a consent is
 only recorded while its round is open; only one round is open per workshop; a clause with
 an objection in its last round cannot be adopted without recording the dissent.
@@ -8,30 +7,12 @@ an objection in its last round cannot be adopted without recording the dissent.
 
 from __future__ import annotations
 
-import json
-
 from workshop.model import ClauseStatus, Consent, DecisionKind, Invalid
+from workshop.store.engine import Engine, now
 
 
-def _now() -> str:
-    from workshop.store import now
-
-    return now()
-
-
-class CharterQueries:
+class Negotiation(Engine):
     """Negotiation queries; every method name says what it reads or changes."""
-
-    # -- focus and charter details ------------------------------------------------------
-
-    def set_focus(self, workshop_id: int, practice_id: str | None) -> None:
-        sql = "UPDATE workshop SET focus=? WHERE id=?"
-        self.write_workshop(lambda c: c.execute(sql, (practice_id, workshop_id)))
-
-    def set_charter_details(self, workshop_id: int, details: dict) -> None:
-        sql = "UPDATE workshop SET charter=? WHERE id=?"
-        text = json.dumps(details, ensure_ascii=False)
-        self.write_workshop(lambda c: c.execute(sql, (text, workshop_id)))
 
     # -- decisions ----------------------------------------------------------------------
 
@@ -43,7 +24,7 @@ class CharterQueries:
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (workshop_id, practice_id) DO UPDATE SET"
             " kind=excluded.kind, detail=excluded.detail, updated_at=excluded.updated_at"
         )
-        args = (workshop_id, practice_id, kind.value, detail, _now())
+        args = (workshop_id, practice_id, kind.value, detail, now())
         self.write(lambda c: c.execute(sql, args))
 
     def decisions(self, workshop_id: int) -> dict[str, dict]:
@@ -55,7 +36,7 @@ class CharterQueries:
 
     def add_clause(self, workshop_id: int, practice_id: str | None, text: str) -> int:
         sql = "INSERT INTO clause (workshop_id, practice_id, text, created_at) VALUES (?, ?, ?, ?)"
-        args = (workshop_id, practice_id, text, _now())
+        args = (workshop_id, practice_id, text, now())
         return self.write(lambda c: c.execute(sql, args).lastrowid)
 
     def clauses(self, workshop_id: int) -> list[dict]:
@@ -130,7 +111,7 @@ class CharterQueries:
             return conn.execute(
                 "INSERT INTO consent_round (clause_id, workshop_id, number, text, opened_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (clause_id, workshop_id, number, text, _now()),
+                (clause_id, workshop_id, number, text, now()),
             ).lastrowid
 
         return self.write(open_)
@@ -141,7 +122,7 @@ class CharterQueries:
             conn.execute(
                 "UPDATE consent_round SET status='closed', closed_at=? WHERE"
                 " clause_id=? AND status='open'",
-                (_now(), clause_id),
+                (now(), clause_id),
             )
 
         self.write(close)
@@ -169,7 +150,7 @@ class CharterQueries:
             conn.execute(
                 "UPDATE consent_round SET status='closed', closed_at=? WHERE"
                 " clause_id=? AND status='open'",
-                (_now(), clause_id),
+                (now(), clause_id),
             )
             conn.execute("UPDATE clause SET status=? WHERE id=?", (status.value, clause_id))
 
@@ -201,7 +182,7 @@ class CharterQueries:
                 " WHERE id=? AND status='open')"
                 " ON CONFLICT (round_id, participant_id) DO UPDATE SET value=excluded.value,"
                 " reason=excluded.reason, updated_at=excluded.updated_at",
-                (round_id, participant_id, value.value, reason, _now(), round_id),
+                (round_id, participant_id, value.value, reason, now(), round_id),
             )
             if cur.rowcount == 0:
                 raise Invalid("error.round_closed")
@@ -222,7 +203,7 @@ class CharterQueries:
             "INSERT INTO suggestion (workshop_id, practice_id, participant_id, text, created_at)"
             " VALUES (?, ?, ?, ?, ?)"
         )
-        args = (workshop_id, practice_id, participant_id, text, _now())
+        args = (workshop_id, practice_id, participant_id, text, now())
         return self.write(lambda c: c.execute(sql, args).lastrowid)
 
     def suggestions(self, workshop_id: int) -> list[dict]:
@@ -230,117 +211,6 @@ class CharterQueries:
         sql = "SELECT practice_id, text FROM suggestion WHERE workshop_id=? ORDER BY id"
         rows = self.read(lambda c: c.execute(sql, (workshop_id,)).fetchall())
         return [{"practice": r[0], "text": r[1]} for r in rows]
-
-
-def restore_rows(conn, code: str, archive: dict, token_hashes: list[str]) -> int:
-    """Insert a whole archived workshop (see archive.restore_archive) in one transaction."""
-    meta = archive["workshop"]
-    cur = conn.execute(
-        "INSERT INTO workshop (code, title, lang, deck, spheres, results_hidden, phase,"
-        " allow_proposals, charter, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?)",
-        (
-            code,
-            meta["title"],
-            meta["lang"],
-            meta["deck"],
-            json.dumps(archive["spheres"], ensure_ascii=False),
-            meta["phase"],
-            json.dumps(meta.get("charter", {}), ensure_ascii=False),
-            meta["created_at"],
-        ),
-    )
-    workshop_id = cur.lastrowid
-    conn.executemany(
-        "INSERT INTO practice (workshop_id, id, position, data) VALUES (?, ?, ?, ?)",
-        [
-            (workshop_id, p["id"], i, json.dumps(p, ensure_ascii=False))
-            for i, p in enumerate(archive["practices"])
-        ],
-    )
-    people = []
-    for token in token_hashes:
-        people.append(
-            conn.execute(
-                "INSERT INTO participant (workshop_id, token_hash, source, joined_at)"
-                " VALUES (?, ?, 'import', ?)",
-                (workshop_id, token, meta["created_at"]),
-            ).lastrowid
-        )
-    stamp = meta["created_at"]
-    conn.executemany(
-        "INSERT INTO answer (participant_id, workshop_id, practice_id, sphere, value, comment,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                people[a["participant"] - 1],
-                workshop_id,
-                a["practice"],
-                a["sphere"],
-                a["value"],
-                a["comment"],
-                stamp,
-            )
-            for a in archive["answers"]
-        ],
-    )
-    for p in archive["proposals"]:
-        conn.execute(
-            "INSERT INTO proposal (workshop_id, title, description, status, practice_id,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (workshop_id, p["title"], p["description"], p["status"], p["practice"], stamp),
-        )
-    for d in archive["decisions"]:
-        conn.execute(
-            "INSERT INTO decision (workshop_id, practice_id, kind, detail, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (workshop_id, d["practice"], d["kind"], d["detail"], stamp),
-        )
-    for c in archive["clauses"]:
-        commitment = c.get("commitment") or {}
-        clause_id = conn.execute(
-            "INSERT INTO clause (workshop_id, practice_id, text, status, commitment_who,"
-            " commitment_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                workshop_id,
-                c["practice"],
-                c["text"],
-                c["status"],
-                commitment.get("who", ""),
-                commitment.get("by", ""),
-                stamp,
-            ),
-        ).lastrowid
-        for r in c["rounds"]:
-            round_id = conn.execute(
-                "INSERT INTO consent_round (clause_id, workshop_id, number, text, status,"
-                " opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (clause_id, workshop_id, r["number"], r["text"], r["status"], stamp),
-            ).lastrowid
-            # The archive keeps tallies and reasons, not who answered what: the answers are
-            # given back to participants in turn, which re-exports to the same tallies.
-            tally = r["tally"]
-            answers = (
-                [("objection", x) for x in r["objections"]]
-                + [("objection", "")] * (tally["objection"] - len(r["objections"]))
-                + [("reservation", x) for x in r["reservations"]]
-                + [("reservation", "")] * (tally["reservation"] - len(r["reservations"]))
-                + [("consent", "")] * tally["consent"]
-            )
-            if len(answers) > len(people):
-                raise Invalid("error.archive_invalid")
-            conn.executemany(
-                "INSERT INTO consent (round_id, participant_id, value, reason, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (round_id, person, value, reason, stamp)
-                    for person, (value, reason) in zip(people, answers, strict=False)
-                ],
-            )
-    conn.executemany(
-        "INSERT INTO suggestion (workshop_id, practice_id, text, created_at) VALUES (?, ?, ?, ?)",
-        [(workshop_id, s["practice"], s["text"], stamp) for s in archive["suggestions"]],
-    )
-    return workshop_id
 
 
 def _clause_status(conn, workshop_id: int, clause_id: int) -> str:
@@ -365,7 +235,7 @@ def _round(conn, round_: dict) -> dict:
         "SELECT value, COUNT(*) FROM consent WHERE round_id=? GROUP BY value", (round_["id"],)
     ):
         tally[value] = count
-    reasons = {"reservations": [], "objections": []}
+    reasons: dict[str, list[str]] = {"reservations": [], "objections": []}
     for value, reason in conn.execute(
         "SELECT value, reason FROM consent WHERE round_id=? AND reason != ''"
         " AND value IN ('reservation', 'objection') ORDER BY updated_at, rowid",
