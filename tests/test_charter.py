@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -861,6 +862,28 @@ def test_a_newer_archive_is_refused_with_a_reason(archive):
     with pytest.raises(Invalid) as error:
         charter.render_html({"format": "something-else", "version": 1})
     assert error.value.key == "error.archive_format"
+
+
+def test_a_charter_renders_from_a_json_file_alone(archive, tmp_path):
+    """No Flask, no database: the package reads a JSON file and writes every format."""
+    source = tmp_path / "archive.json"
+    source.write_text(json.dumps(archive, ensure_ascii=False), encoding="utf-8")
+    script = (
+        "import json, sys, workshop.charter as charter\n"
+        "archive = json.loads(open(sys.argv[1], encoding='utf-8').read())\n"
+        "sizes = {fmt: len(charter.render(archive, fmt)) for fmt in charter.FORMATS}\n"
+        "assert 'flask' not in sys.modules and 'sqlite3' not in sys.modules, 'loaded'\n"
+        "print(json.dumps(sizes))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(source)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    sizes = json.loads(done.stdout)
+    assert set(sizes) == set(charter.FORMATS) and all(sizes.values())
 
 
 def test_the_archive_format_is_documented(archive):
