@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -306,7 +307,7 @@ def build(archive: dict, lang: str | None = None) -> Charter:
     )
 
 
-def _changes(review: object, lang: str, practice) -> Changes | None:
+def _changes(review: object, lang: str, practice: Callable[[str], Practice]) -> Changes | None:
     """The review part of an archive, in words (None when the workshop reviews nothing)."""
     if not isinstance(review, dict):
         return None
@@ -342,7 +343,11 @@ def _round(data: dict) -> Round:
     )
 
 
-def _clauses(items, practice, order):
+def _clauses(
+    items: list[dict],
+    practice: Callable[[str], Practice],
+    order: Callable[[str | None], int],
+) -> tuple[list[tuple[Practice | None, list[Clause]]], list[Clause]]:
     """Adopted clauses grouped by practice (map order, general ones last), numbered in
     reading order; the others apart, so the charter body holds only what was adopted."""
     adopted = sorted(
@@ -370,7 +375,7 @@ def _clauses(items, practice, order):
         Clause(
             number=0,
             text=clean(c.get("text")),
-            status=c.get("status") if c.get("status") in ("draft", "withdrawn") else "draft",
+            status=str(c["status"]) if c.get("status") in ("draft", "withdrawn") else "draft",
             practice=practice(c["practice"]) if c.get("practice") is not None else None,
             rounds=[_round(r) for r in c.get("rounds") or []],
         )

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from workshop import i18n
-from workshop.charter.document import build
+from workshop.charter.document import TALLY, build
 from workshop.charter.outline import outline
 from workshop.charter.svg import figures
 from workshop.model import Answer, Sphere
@@ -47,6 +47,7 @@ def render_html(archive: dict) -> str:
             figures=[Markup(svg) for svg in figures(charter)],  # built escaped  # noqa: S704
             spheres=list(Sphere),
             answers=list(Answer),
+            tally_kinds=TALLY,
             _=partial(i18n.translate, charter.lang),
             _n=partial(i18n.translate_n, charter.lang),
         )

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from workshop.charter.document import ROOM_MARK, Charter, Clause, Round, build, clean
-from workshop.charter.outline import (
+from workshop.charter.blocks import (
     Block,
     Bullets,
     ClauseGroup,
@@ -27,8 +26,9 @@ from workshop.charter.outline import (
     Subsection,
     Table,
     Text,
-    outline,
 )
+from workshop.charter.document import ROOM_MARK, Charter, Clause, Round, build, clean
+from workshop.charter.outline import outline
 
 _MD_CHARS = re.compile(r"([\\`*_\[\]<>#|~&])")
 _MD_LINE_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")

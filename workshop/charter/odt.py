@@ -13,8 +13,7 @@ import zipfile
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from workshop.charter.document import ROOM_MARK, Charter, Clause, build, clean
-from workshop.charter.outline import (
+from workshop.charter.blocks import (
     Block,
     Bullets,
     ClauseGroup,
@@ -31,8 +30,9 @@ from workshop.charter.outline import (
     Subsection,
     Table,
     Text,
-    outline,
 )
+from workshop.charter.document import ROOM_MARK, Charter, Clause, build, clean
+from workshop.charter.outline import outline
 
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
