@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from workshop import i18n, security
 from workshop.aggregate import level
 from workshop.decks import available_decks
+from workshop.model import MAX_COMMENT
 from workshop.paths import resource_dir
 from workshop.realtime import Broadcaster, socketio
 from workshop.store import Store, Workers
@@ -87,10 +88,6 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def store() -> Store:
-    return current_app.extensions["workshop.store"]
-
-
 def _install_i18n(app: Flask) -> None:
     supported = i18n.languages()
 
@@ -132,4 +129,5 @@ def _install_i18n(app: Flask) -> None:
         languages=supported,
         localized=localized,
         sphere_text=sphere_text,
+        limits={"comment": MAX_COMMENT},
     )

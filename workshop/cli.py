@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from workshop import __version__
+from workshop import __version__, charter
 
 ASYNC_MODES = ("gevent", "threading")
 
@@ -266,11 +266,11 @@ def _open_store(data_dir: Path):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "md", "odt", "json"]),
+    type=click.Choice(list(charter.RENDERERS)),
     default="html",
     show_default=True,
-    help="html (print-ready A4), md (Markdown), odt (LibreOffice) or json (the "
-    "whole workshop's archive).",
+    help="The charter's format: html is print-ready A4, odt opens in LibreOffice; json is "
+    "the whole workshop's archive.",
 )
 @click.option(
     "-o",
@@ -290,11 +290,15 @@ def export(workshop_code, data_dir, fmt, output):
         if workshop is None:
             codes = ", ".join(w.code for w in store.workshops()) or "none"
             raise click.ClickException(f"no workshop {workshop_code!r} here (workshops: {codes})")
-        body = charter.render(build_archive(store, workshop), fmt)
+        renderer = charter.RENDERERS[fmt]
+        body = renderer.render(build_archive(store, workshop))
     finally:
         store.close()
     if output is None or str(output) == "-":
-        click.echo(body, nl=False) if fmt != "odt" else sys.stdout.buffer.write(body)
+        if renderer.media_type.startswith(("text/", "application/json")):
+            click.echo(body, nl=False)
+        else:
+            sys.stdout.buffer.write(body)
     else:
         output.write_bytes(body)
         click.echo(f"{output}: {fmt}, {len(body)} bytes", err=True)

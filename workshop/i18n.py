@@ -25,6 +25,11 @@ def languages() -> list[str]:
     return sorted(p.stem for p in _FOLDER.glob("*.json"))
 
 
+def knows(key: str) -> bool:
+    """Whether the reference catalogue has `key` (every catalogue has its keys: tested)."""
+    return key in catalogue(DEFAULT)
+
+
 def translate(lang: str, key: str, **params: object) -> str:
     """The text for `key` in `lang` (French if the language lacks it), filled with params."""
     text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key)

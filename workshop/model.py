@@ -8,7 +8,9 @@ typed is lost (the pages send it back with the error).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 from workshop import i18n
@@ -94,6 +96,8 @@ MAX_DESCRIPTION = 400
 MAX_CLAUSE = 1000
 MAX_REASON = 500
 MAX_DETAIL = 300
+#: Paper ballots are numbered 1..MAX_SHEETS.
+MAX_SHEETS = 200
 
 #: Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -119,8 +123,12 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def transition(current: Phase, target: Phase) -> Phase:
+def transition(current: Phase, target: Phase | str) -> Phase:
     """Return `target` if the facilitator may move from `current` to it, else raise."""
+    try:
+        target = Phase(target)
+    except ValueError:
+        raise Invalid("error.phase_transition", current=current.value, target=target) from None
     if target == current:
         return target
     if target not in TRANSITIONS[current]:
@@ -185,3 +193,100 @@ def parse_consent(data: dict) -> tuple[Consent, str]:
     if value == Consent.OBJECTION and not reason:
         raise Invalid("error.objection_needs_reason")
     return value, reason
+
+
+# --- What the facilitator's forms send: parsed here, so the views only parse and call ---
+
+
+def parse_title(value: object, missing: str = "error.title_missing") -> str:
+    """A workshop's or a card's title: required, at most MAX_TITLE characters."""
+    title = clean_text(value, MAX_TITLE, "error.title_too_long")
+    if not title:
+        raise Invalid(missing)
+    return title
+
+
+def parse_card(data: Mapping, missing: str = "error.title_missing") -> tuple[str, str]:
+    """A practice proposed by the room (or accepted by the facilitator): title, description."""
+    title = parse_title(data.get("title"), missing)
+    description = clean_text(data.get("description"), MAX_DESCRIPTION, "error.description_too_long")
+    return title, description
+
+
+def parse_pseudonym(value: object) -> str:
+    """Optional: a participant may stay anonymous."""
+    return clean_text(value, MAX_PSEUDONYM, "error.pseudonym_too_long")
+
+
+def parse_practice(practice_ids: set[str], value: object, optional: bool = False) -> str | None:
+    """A practice of the workshop, or nothing for a clause about the whole charter."""
+    if optional and not value:
+        return None
+    if not isinstance(value, str) or value not in practice_ids:
+        raise Invalid("error.unknown_practice")
+    return value
+
+
+def parse_clause(value: object) -> str:
+    """A clause's wording (or a suggestion of one): required, at most MAX_CLAUSE."""
+    text = clean_text(value, MAX_CLAUSE, "error.clause_too_long")
+    if not text:
+        raise Invalid("error.clause_missing")
+    return text
+
+
+def parse_date(value: object) -> str:
+    """An ISO date (YYYY-MM-DD) or nothing; anything else is refused with a message."""
+    text = clean_text(value, MAX_TITLE, "error.bad_date")
+    if text:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise Invalid("error.bad_date") from None
+    return text
+
+
+def parse_sheet(value: object) -> int:
+    """A paper ballot's number, 1..MAX_SHEETS."""
+    try:
+        sheet = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise Invalid("error.bad_sheet") from None
+    if not 1 <= sheet <= MAX_SHEETS:
+        raise Invalid("error.bad_sheet")
+    return sheet
+
+
+def parse_decision(practice_ids: set[str], data: Mapping) -> tuple[str, DecisionKind, str]:
+    """The group's decision for a practice: (practice id, kind, detail)."""
+    practice = parse_practice(practice_ids, data.get("practice"))
+    try:
+        kind = DecisionKind(data.get("kind"))
+    except ValueError:
+        raise Invalid("error.bad_request") from None
+    detail = clean_text(data.get("detail"), MAX_DETAIL, "error.detail_too_long")
+    return practice, kind, detail  # type: ignore[return-value]
+
+
+def parse_commitment(data: Mapping) -> tuple[str, str]:
+    """Who carries a clause, and by when (an ISO date or nothing)."""
+    who = clean_text(data.get("who"), MAX_DETAIL, "error.commitment_too_long")
+    return who, parse_date(data.get("by"))
+
+
+def parse_charter_details(data: Mapping) -> dict[str, str]:
+    """Team, place, date and review date: what the charter says about itself."""
+    return {
+        "team": clean_text(data.get("team"), MAX_TITLE, "error.title_too_long"),
+        "place": clean_text(data.get("place"), MAX_TITLE, "error.title_too_long"),
+        "date": parse_date(data.get("date")),
+        "review_date": parse_date(data.get("review_date")),
+    }
+
+
+#: What the facilitator may do to a clause once it has had a consent round.
+CLAUSE_DECISIONS = {
+    "adopt": ClauseStatus.ADOPTED,
+    "adopt_with_dissent": ClauseStatus.ADOPTED_WITH_DISSENT,
+    "withdraw": ClauseStatus.WITHDRAWN,
+}

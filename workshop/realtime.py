@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, request
 from flask_socketio import SocketIO, join_room
 
 from workshop import i18n
-from workshop.aggregate import build_map, cells_by_key
+from workshop.live import Views
 from workshop.model import LANGUAGES, Invalid, Phase, Vote, normalise_code, parse_consent
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
@@ -46,6 +46,8 @@ class Broadcaster:
         self._task = None
         #: What each connection is (role, workshop, participant), by Socket.IO sid.
         self.connections: dict[str, dict] = {}
+        #: What the screens show, computed once per change (workshop.live).
+        self.views = Views(app, app.extensions["workshop.store"])
 
     @property
     def store(self) -> Store:
@@ -76,58 +78,27 @@ class Broadcaster:
             if workshop is not None:
                 self.push(workshop)
 
-    def state(self, workshop: Workshop, lang: str | None = None) -> dict:
-        """What the screen and facilitator show: phase, progress and the map's HTML
-        (in the workshop's language, or `lang` for participants who chose their own)."""
-        with self.app.app_context():
-            g.lang = lang or workshop.lang
-            rows = build_map(
-                workshop.practices,
-                self.store.answer_counts(workshop.id),
-                self.store.comments(workshop.id),
-            )
-            html = render_template(
-                "_map.html", rows=rows, workshop=workshop, before=self.before(workshop)
-            )
-            negotiation = None
-            if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
-                negotiation = render_template(
-                    "_negotiation.html",
-                    workshop=workshop,
-                    rows=rows,
-                    open_round=self.store.open_round_of(workshop.id),
-                    clauses=self.store.clauses(workshop.id),
-                    decisions=self.store.decisions(workshop.id),
-                )
-        return {
-            "phase": workshop.phase.value,
-            "progress": self.store.progress(workshop.id),
-            "proposals": len(self.store.proposals(workshop.id, "pending")),
-            "map": html,
-            "negotiation": negotiation,
-        }
-
-    def before(self, workshop: Workshop) -> dict:
-        """The earlier workshop's cells, when this one reviews it (then and now)."""
-        if workshop.previous_id is None:
-            return {}
-        previous = self.store.workshop_by_id(workshop.previous_id)
-        if previous is None:
-            return {}
-        return cells_by_key(build_map(previous.practices, self.store.answer_counts(previous.id)))
-
     def push(self, workshop: Workshop) -> None:
-        state = self.state(workshop)
+        state = self.views.state(workshop)
         for audience in ("facilitator", "screen"):
             payload = state if map_visible(workshop, audience) else {**state, "map": None}
             self.socketio.emit("state", payload, to=room(workshop.id, audience))
         if workshop.phase == Phase.MAP:
-            # Each participant reads the map in their own language: one render per language.
-            for lang in LANGUAGES:
-                html = state["map"] if lang == workshop.lang else self.state(workshop, lang)["map"]
+            # Each participant reads the map in their own language: one render for each
+            # language a phone of this workshop actually reads.
+            for lang in sorted(self.readers(workshop.id)):
+                html = self.views.map_html(workshop, lang)
                 self.socketio.emit(
                     "map", {"map": html}, to=room(workshop.id, f"participants:{lang}")
                 )
+
+    def readers(self, workshop_id: int) -> set[str]:
+        """The languages the workshop's connected phones read."""
+        return {
+            info["reader"]
+            for info in list(self.connections.values())
+            if info.get("workshop") == workshop_id and info.get("role") == "participant"
+        }
 
     def phase_changed(self, workshop: Workshop) -> None:
         """Tell every page of the workshop at once; the map follows at the next tick."""
@@ -148,6 +119,7 @@ class Broadcaster:
     def closed(self, workshop: Workshop) -> None:
         """The workshop is being erased: every page leaves it."""
         self.socketio.emit("phase", {"phase": "closed"}, to=room(workshop.id))
+        self.views.forget(workshop.id)
 
 
 socketio = SocketIO()
@@ -200,7 +172,7 @@ def connect(auth):
     if role != "participant":
         broadcaster().mark(workshop.id)
     elif workshop.phase == Phase.MAP:
-        html = broadcaster().state(workshop, info["reader"])["map"]
+        html = broadcaster().views.map_html(workshop, info["reader"])
         socketio.emit("map", {"map": html}, to=request.sid)
 
 

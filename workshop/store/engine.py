@@ -93,6 +93,9 @@ class Engine:
         self._workshops = WorkshopCache()
         self._queue: Any = None
         self._writer: Any = None
+        #: Moves on at every commit: what was read at one version is still true while it
+        #: has not moved (workshop.live keeps its snapshots by it).
+        self.version = 0
         migrate(self._write_conn)
 
     def _connect(self) -> sqlite3.Connection:
@@ -189,6 +192,8 @@ class Engine:
         except Exception:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            self.version += 1
 
     def close(self) -> None:
         """Finish queued writes, stop the writer and close the file."""

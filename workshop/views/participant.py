@@ -12,26 +12,23 @@ from collections import Counter
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
 from workshop import i18n, security
-from workshop.aggregate import build_map
 from workshop.model import (
     LANGUAGES,
-    MAX_CLAUSE,
     MAX_COMMENT,
-    MAX_DESCRIPTION,
-    MAX_PSEUDONYM,
-    MAX_TITLE,
     Answer,
     Consent,
     Invalid,
     Phase,
     Sphere,
     Vote,
-    clean_text,
     normalise_code,
+    parse_card,
+    parse_clause,
     parse_consent,
+    parse_pseudonym,
 )
 from workshop.store import Participant, Workshop
-from workshop.views import broadcaster, message, store, workshop_or_404
+from workshop.views import broadcaster, live, message, store, workshop_or_404
 
 bp = Blueprint("participant", __name__)
 
@@ -110,11 +107,9 @@ def home(code):
     if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
         return _negotiation(workshop, participant, context)
     if workshop.phase == Phase.MAP:
-        rows = build_map(
-            workshop.practices, store().answer_counts(workshop.id), store().comments(workshop.id)
-        )
+        snapshot = live().snapshot(workshop)
         return render_template(
-            "participant/map.html", rows=rows, before=broadcaster().before(workshop), **context
+            "participant/map.html", rows=snapshot.rows, before=snapshot.before, **context
         )
     return render_template("participant/wait.html", **context)
 
@@ -127,9 +122,7 @@ def join(code):
     if participant is None:
         data = request.get_json(silent=True) if request.is_json else request.form
         try:
-            pseudonym = clean_text(
-                (data or {}).get("pseudonym"), MAX_PSEUDONYM, "error.pseudonym_too_long"
-            )
+            pseudonym = parse_pseudonym((data or {}).get("pseudonym"))
         except Invalid as error:
             if request.is_json:
                 return jsonify(ok=False, error=message(error)), 400
@@ -181,12 +174,7 @@ def propose(code):
         "description": request.form.get("description", ""),
     }
     try:
-        title = clean_text(typed["title"], MAX_TITLE, "error.title_too_long")
-        description = clean_text(
-            typed["description"], MAX_DESCRIPTION, "error.description_too_long"
-        )
-        if not title:
-            raise Invalid("error.proposal_title_missing")
+        title, description = parse_card(typed, missing="error.proposal_title_missing")
     except Invalid as error:
         context = _context(workshop, participant, token)
         return _overview(workshop, context, typed, error, 400)
@@ -300,11 +288,11 @@ def save_card(code, number):
         except Invalid as error:
             errors[sphere.value] = error
             typed[sphere.value] = {"value": value or "", "comment": comment}
+    broadcaster().mark(workshop.id)  # whatever was saved shows, even beside a refusal
     if errors:
         answers = store().answers_of(participant.id)
         context = _card_context(workshop, participant, token, number, answers, errors, typed)
         return render_template(_card_template(workshop, context), **context), 400
-    broadcaster().mark(workshop.id)
     step = -1 if request.form.get("go") == "previous" else 1
     if workshop.easy_read and request.form.get("go") != "overview":
         question = (request.form.get("q", type=int) or 1) + step
@@ -324,16 +312,9 @@ def save_card(code, number):
 
 
 def _negotiation(workshop, participant, context, typed=None, error=None, status=200):
-    open_round = store().open_round_of(workshop.id)
+    snapshot = live().snapshot(workshop)
+    open_round = snapshot.open_round
     mine = store().my_consent(open_round["id"], participant.id) if open_round else None
-    focus = next((p for p in workshop.practices if p["id"] == workshop.focus), None)
-    rows = build_map(workshop.practices, store().answer_counts(workshop.id))
-    focus_row = next((r for r in rows if focus and r.practice["id"] == focus["id"]), None)
-    clauses = [
-        c
-        for c in store().clauses(workshop.id)
-        if c["status"] in ("adopted", "adopted_with_dissent")
-    ]
     template = (
         "participant/charter.html"
         if workshop.phase == Phase.CHARTER
@@ -341,12 +322,12 @@ def _negotiation(workshop, participant, context, typed=None, error=None, status=
     )
     return render_template(
         template,
-        focus=focus,
-        focus_row=focus_row,
+        focus=snapshot.focus,
+        focus_row=snapshot.focus_row,
         open_round=open_round,
         mine=typed or mine or {},
         error=error,
-        adopted=clauses,
+        adopted=snapshot.adopted,
         consents=list(Consent),
         **context,
     ), status
@@ -379,9 +360,7 @@ def suggest(code):
     if workshop.phase != Phase.NEGOTIATION:
         abort(409, description="error.not_negotiating")
     try:
-        text = clean_text(request.form.get("text"), MAX_CLAUSE, "error.clause_too_long")
-        if not text:
-            raise Invalid("error.clause_missing")
+        text = parse_clause(request.form.get("text"))
     except Invalid as error:
         context = _context(workshop, participant, token)
         return _negotiation(workshop, participant, context, None, error, 400)

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 
 from workshop.netinfo import qr_svg
 from workshop.realtime import map_visible
-from workshop.views import broadcaster, join_url, workshop_or_404
+from workshop.views import join_url, live, workshop_or_404
 
 bp = Blueprint("screen", __name__, url_prefix="/s")
 
@@ -20,9 +20,9 @@ def screen(code):
     """The projector page; it updates itself over Socket.IO."""
     workshop = workshop_or_404(code)
     url = join_url(workshop.code)
-    state = broadcaster().state(workshop)
+    state = live().state(workshop)
     if not map_visible(workshop, "screen"):
-        state["map"] = None
+        state["map"] = None  # a copy: state() makes a new dict each time
     return render_template(
         "screen/screen.html", workshop=workshop, join_url=url, qr=qr_svg(url, url), state=state
     )

@@ -1,0 +1,188 @@
+"""The facilitator's home and control page: workshops, phases, proposals, erase, export."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from workshop import charter, security
+from workshop.archive.build import build_archive, restore_archive
+from workshop.model import (
+    REGISTERS,
+    TRANSITIONS,
+    DecisionKind,
+    Invalid,
+    Phase,
+    parse_card,
+    transition,
+)
+from workshop.netinfo import qr_svg
+from workshop.views import broadcaster, join_url, live, message, refusal, store, workshop_or_404
+from workshop.views.facilitator.common import back, bp, decks, facilitator_only
+
+
+@bp.get("/")
+def index():
+    """The workshops on this machine, and the way to create one."""
+    token = request.args.get("token")
+    if token is not None:
+        if not security.is_facilitator(current_app, token):
+            abort(403, description="error.facilitator_only")
+        response = redirect(url_for(".index"))
+        response.set_cookie(
+            security.FACILITATOR_COOKIE,
+            token,
+            httponly=True,
+            samesite="Strict",
+            max_age=30 * 24 * 3600,
+        )
+        return response
+    if not security.is_facilitator(current_app, security.facilitator_cookie()):
+        abort(403, description="error.facilitator_only")
+    return _home()
+
+
+def _home(import_error: Invalid | None = None):
+    workshops = store().workshops()
+    return render_template(
+        "facilitator/index.html",
+        workshops=workshops,
+        progress={w.id: store().progress(w.id) for w in workshops},
+        problems=current_app.config["DECK_PROBLEMS"],
+        import_error=message(import_error) if import_error else None,
+    ), (400 if import_error else 200)
+
+
+@bp.get("/w/<code>")
+@facilitator_only
+def workshop(code):
+    """The control page: phases, the join code and QR, progress and the live map."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    url = join_url(workshop.code)
+    snapshot = live().snapshot(workshop)
+    return render_template(
+        "facilitator/workshop.html",
+        workshop=workshop,
+        join_url=url,
+        qr=qr_svg(url, url),
+        state=live().state(workshop),
+        phases=list(Phase),
+        allowed=TRANSITIONS[workshop.phase],
+        error=refusal(),
+        proposals=snapshot.proposals,
+        negotiation=_negotiation_context(snapshot),
+        paper_sheets=store().paper_sheets(workshop.id),
+        deck=decks().get(workshop.deck),
+        registers=REGISTERS,
+        export_formats=list(charter.RENDERERS),
+    )
+
+
+def _negotiation_context(snapshot) -> dict:
+    """What the negotiation panel needs: practices in tension order, decisions, clauses."""
+    return {
+        "rows": snapshot.rows,
+        "decisions": snapshot.decisions,
+        "clauses": snapshot.clauses,
+        "open_round": snapshot.open_round,
+        "suggestions": snapshot.suggestions,
+        "kinds": list(DecisionKind),
+        "focus": snapshot.focus,
+    }
+
+
+@bp.post("/w/<code>/phase")
+@facilitator_only
+def phase(code):
+    """Move the workshop to another phase; every phone follows."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        target = transition(workshop.phase, request.form.get("phase", ""))
+    except Invalid as error:
+        return back(workshop, error, anchor=None)
+    store().set_phase(workshop.id, target)
+    broadcaster().phase_changed(store().workshop_by_id(workshop.id))
+    return redirect(url_for(".workshop", code=workshop.code), 303)
+
+
+@bp.post("/w/<code>/delete")
+@facilitator_only
+def delete(code):
+    """Erase a workshop and every answer in it, once the facilitator typed its code."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    if request.form.get("confirm", "").strip().upper() != workshop.code:
+        return back(workshop, Invalid("error.confirm_code"), anchor=None)
+    broadcaster().closed(workshop)
+    store().delete_workshop(workshop.id)
+    return redirect(url_for(".index"), 303)
+
+
+@bp.post("/w/<code>/proposals/<int:proposal_id>")
+@facilitator_only
+def decide_proposal(code, proposal_id):
+    """Accept a practice proposed by the room (as edited here), or decline it."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    form = request.form
+    practice = None
+    if form.get("decision") == "accept":
+        try:
+            title, description = parse_card(form)
+        except Invalid as error:
+            return back(workshop, error, anchor="proposals")
+        register = form.get("register") if form.get("register") in REGISTERS else ""
+        deck = decks().get(workshop.deck)
+        label = deck.register_label(register) if deck and register else ""
+        practice = {
+            "title": title,
+            "description": description,
+            "register": register,
+            "register_label": label,
+        }
+    try:
+        store().decide_proposal(workshop.id, proposal_id, practice)
+    except Invalid as error:
+        return back(workshop, error, anchor="proposals")
+    if practice is not None:
+        broadcaster().practices_changed(workshop)
+    broadcaster().mark(workshop.id)
+    return back(workshop, anchor="proposals")
+
+
+@bp.get("/w/<code>/export.<fmt>")
+@facilitator_only
+def export(code, fmt):
+    """Download the charter (html, md, odt…) or the whole workshop's archive (json)."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    renderer = charter.RENDERERS.get(fmt)
+    if renderer is None:
+        abort(404)
+    body = renderer.render(build_archive(store(), workshop))
+    response = current_app.response_class(body, mimetype=renderer.media_type)
+    name = export_name(workshop, fmt)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def export_name(workshop, fmt: str) -> str:
+    """charte-K7QPM.html, charter-K7QPM.md…; the archive is workshop-K7QPM.json."""
+    stem = {"json": "workshop"}.get(fmt, "charte" if workshop.lang == "fr" else "charter")
+    return f"{stem}-{workshop.code}{charter.RENDERERS[fmt].extension}"
+
+
+@bp.post("/import")
+@facilitator_only
+def import_archive():
+    """Bring back a workshop from its JSON archive (uploaded file, up to 8 MiB: app.py)."""
+    upload = request.files.get("archive")
+    try:
+        if upload is None or not upload.filename:
+            raise Invalid("error.archive_missing")
+        try:
+            archive = json.loads(upload.read().decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("error.archive_format") from None
+        workshop_id = restore_archive(store(), archive)
+    except Invalid as error:
+        return _home(error)
+    return redirect(url_for(".workshop", code=store().workshop_by_id(workshop_id).code), 303)
