@@ -84,7 +84,7 @@ def _before(store: Store, workshop: Workshop) -> dict[tuple[str, str], Cell]:
 class _Entry:
     version: int
     snapshot: Snapshot
-    maps: dict[str, str] = field(default_factory=dict)
+    maps: dict[str, str | None] = field(default_factory=dict)
     negotiations: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -113,9 +113,9 @@ class Views:
             "negotiation": self._render(entry, lang, "negotiation"),
         }
 
-    def map_html(self, workshop: Workshop, lang: str) -> str:
+    def map_html(self, workshop: Workshop, lang: str) -> str | None:
         """The map alone, as a participant reading `lang` sees it."""
-        return self._render(self._entry(workshop), lang, "map")  # type: ignore[return-value]
+        return self._render(self._entry(workshop), lang, "map")
 
     def forget(self, workshop_id: int) -> None:
         """Drop an erased workshop's snapshot."""

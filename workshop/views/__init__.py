@@ -45,9 +45,9 @@ def message(error: Invalid) -> str:
     return i18n.translate(g.get("lang", i18n.DEFAULT), error.key, **error.params)
 
 
-def refused(error: Invalid) -> dict[str, object]:
+def refused(error: Invalid) -> dict[str, str]:
     """URL arguments carrying a refused rule to the page shown next (post/redirect/get)."""
-    return {"error": error.key, **{f"error_{k}": v for k, v in error.params.items()}}
+    return {"error": error.key, **{f"error_{k}": str(v) for k, v in error.params.items()}}
 
 
 def refusal() -> str | None:

@@ -8,6 +8,7 @@ they send.
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 
@@ -49,7 +50,7 @@ def remember_language(response):
 
 def back(workshop, error: Invalid | None = None, anchor: str | None = "negotiation"):
     """Back to the control page (post/redirect/get), saying why if something was refused."""
-    args = refused(error) if error is not None else {}
+    args: dict[str, Any] = refused(error) if error is not None else {}
     return redirect(url_for(".workshop", code=workshop.code, _anchor=anchor, **args), 303)
 
 
