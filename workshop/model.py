@@ -148,6 +148,13 @@ def clean_text(text: object, limit: int, key: str) -> str:
     return text
 
 
+def check_answering(phase: Phase) -> None:
+    """Answers are taken while the group screens its practices, from phones and from
+    paper alike; after that the map is the group's and nobody's answers change it."""
+    if phase != Phase.SCREENING:
+        raise Invalid("error.not_screening")
+
+
 @dataclass(frozen=True)
 class Vote:
     """One participant's answer to one sphere of one practice, validated."""

@@ -15,7 +15,15 @@ from flask_socketio import SocketIO, join_room
 
 from workshop import i18n
 from workshop.live import Views
-from workshop.model import LANGUAGES, Invalid, Phase, Vote, normalise_code, parse_consent
+from workshop.model import (
+    LANGUAGES,
+    Invalid,
+    Phase,
+    Vote,
+    check_answering,
+    normalise_code,
+    parse_consent,
+)
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
 
@@ -186,9 +194,8 @@ def answer(data):
     workshop = store().workshop(info["code"])
     if workshop is None:
         return {"ok": False, "error": i18n.translate(lang, "error.unknown_workshop")}
-    if workshop.phase != Phase.SCREENING:
-        return {"ok": False, "error": i18n.translate(lang, "error.not_screening")}
     try:
+        check_answering(workshop.phase)
         vote = Vote.parse(workshop.practice_ids, data)
     except Invalid as error:
         return {"ok": False, "error": i18n.translate(lang, error.key, **error.params)}

@@ -21,6 +21,7 @@ from workshop.model import (
     Phase,
     Sphere,
     Vote,
+    check_answering,
     normalise_code,
     parse_card,
     parse_clause,
@@ -266,8 +267,10 @@ def save_card(code, number):
     if not 1 <= number <= len(workshop.practices):
         abort(404, description="error.unknown_practice")
     practice = workshop.practices[number - 1]
-    if workshop.phase != Phase.SCREENING:
-        abort(409, description="error.not_screening")
+    try:
+        check_answering(workshop.phase)
+    except Invalid as error:
+        abort(409, description=error.key)
     errors, typed = {}, {}
     for sphere in Sphere:
         value = request.form.get(sphere.value)
