@@ -2,7 +2,7 @@
 
 from conftest import csrf, text
 
-from workshop.model import Phase
+from workshop.model import ClauseStatus, Phase
 
 
 def _create(facilitator, **extra):
@@ -89,3 +89,47 @@ def test_the_live_map_reaches_each_phone_in_its_own_language(facilitator, store,
     app.extensions["workshop.realtime"].flush()
     pushed = [e["args"][0]["map"] for e in en.get_received() if e["name"] == "map"]
     assert "We talk with service users on WhatsApp" in pushed[-1]
+
+
+def test_an_english_phone_reads_english_in_negotiation_and_charter(facilitator, store, join):
+    code = _create(facilitator)
+    workshop = store.workshop(code)
+    phone, _ = join(workshop)
+    phone.get(f"/j/{code}/lang/en")
+    for phase in (Phase.SCREENING, Phase.MAP, Phase.NEGOTIATION):
+        store.set_phase(workshop.id, phase)
+    store.set_focus(workshop.id, "whatsapp-users")
+    clause = store.add_clause(workshop.id, "whatsapp-users", "Nous utilisons Signal.")
+    store.open_round(workshop.id, clause)
+    page = text(phone.get(f"/j/{code}"))
+    assert "We talk with service users on WhatsApp" in page
+    assert "Means" in page and "Moyens" not in page
+    store.decide_clause(workshop.id, clause, ClauseStatus.ADOPTED)
+    store.set_phase(workshop.id, Phase.CHARTER)
+    charter = text(phone.get(f"/j/{code}"))
+    assert "We talk with service users on WhatsApp" in charter
+    assert "Nous parlons avec les personnes sur WhatsApp" not in charter
+
+
+def test_a_card_proposed_by_the_room_keeps_its_words_and_reads_its_register_in_english(
+    facilitator, store, join
+):
+    code = _create(facilitator, allow_proposals="on")
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phone, _ = join(workshop)
+    phone.post(f"/j/{code}/propose", data={"csrf": csrf(phone), "title": "Nous filmons"})
+    [pending] = store.proposals(workshop.id, "pending")
+    facilitator.post(
+        f"/f/w/{code}/proposals/{pending['id']}",
+        data={
+            "csrf": csrf(facilitator),
+            "decision": "accept",
+            "title": "Nous filmons",
+            "register": "mediatisation",
+        },
+    )
+    phone.get(f"/j/{code}/lang/en")
+    page = text(phone.get(f"/j/{code}/card/3"))
+    assert "Nous filmons" in page  # the author's own words
+    assert "Mediatisation" in page and "Médiatisation" not in page

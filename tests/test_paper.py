@@ -96,3 +96,62 @@ def test_bad_sheet_numbers_are_refused(make_workshop, facilitator, store):
     )
     assert "doit être un nombre entre 1 et 200" in text(response)
     assert store.progress(w.id)["participants"] == 0
+
+
+def test_paper_follows_the_phones_rules_in_every_phase(make_workshop, facilitator, store):
+    w = make_workshop(phase="screening")
+    store.set_phase(w.id, Phase.MAP)
+    refused = facilitator.post(
+        f"/f/w/{w.code}/paper",
+        follow_redirects=True,
+        data={"csrf": csrf(facilitator), "sheet": "1", "whatsapp-users:means": "fine"},
+    )
+    assert "dépistage n'est pas ouvert" in text(refused)
+    assert store.progress(w.id)["participants"] == 0 and store.answer_counts(w.id) == []
+
+
+def test_a_paper_ballot_has_a_comment_per_question_and_is_saved_whole(
+    make_workshop, facilitator, store
+):
+    w = make_workshop(phase="screening")
+    entry = text(facilitator.get(f"/f/w/{w.code}/paper"))
+    assert entry.count('name="whatsapp-users:means:comment"') == 1
+    assert entry.count(':comment"') == 3 * 3  # cards × spheres
+    too_long = "x" * 501
+    refused = facilitator.post(
+        f"/f/w/{w.code}/paper",
+        data={
+            "csrf": csrf(facilitator),
+            "sheet": "4",
+            "whatsapp-users:means": "problem",
+            "whatsapp-users:means:comment": "Sur le papier, à la main",
+            "whatsapp-users:values": "fine",
+            "whatsapp-users:values:comment": too_long,
+        },
+    )
+    page = text(refused)
+    assert refused.status_code == 400
+    assert "501 caractères" in page and too_long in page  # why, and nothing typed is lost
+    assert "Sur le papier, à la main" in page
+    assert store.progress(w.id)["participants"] == 0  # the ballot is saved whole or not at all
+    saved = facilitator.post(
+        f"/f/w/{w.code}/paper",
+        data={
+            "csrf": csrf(facilitator),
+            "sheet": "4",
+            "whatsapp-users:means": "problem",
+            "whatsapp-users:means:comment": "Sur le papier, à la main",
+        },
+    )
+    assert saved.status_code == 303
+    assert ("whatsapp-users", "means", "Sur le papier, à la main") in store.comments(w.id)
+
+
+def test_ballots_use_the_wording_phones_get(make_workshop, facilitator, store, app):
+    w = make_workshop()
+    deck = app.extensions["workshop.decks"]["social-work.fr"]
+    card = deck.practice("whatsapp-users")
+    page = text(facilitator.get(f"/f/w/{w.code}/ballots?count=1"))
+    assert card["description"] in page and card["easy_read"] not in page
+    assert deck.spheres["means"]["question"] in page
+    assert page.count('class="comment-row"') == 3 * 3  # a line to write on per question

@@ -49,6 +49,8 @@ def test_a_proposal_accepted_becomes_a_card_for_everyone(
         "description": "Corrigée",
         "register": "computerisation",
         "register_label": "Informatisation",
+        # The author's words stay as they are; the register reads in every language.
+        "i18n": {"en": {"register_label": "Computerisation"}},
         "origin": "room",
     }
     assert any(e["name"] == "cards" for e in other_socket.get_received())

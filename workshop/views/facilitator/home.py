@@ -131,13 +131,11 @@ def decide_proposal(code, proposal_id):
         except Invalid as error:
             return back(workshop, error, anchor="proposals")
         register = form.get("register") if form.get("register") in REGISTERS else ""
-        deck = decks().get(workshop.deck)
-        label = deck.register_label(register) if deck and register else ""
         practice = {
             "title": title,
             "description": description,
             "register": register,
-            "register_label": label,
+            **_register_labels(workshop, register),
         }
     try:
         store().decide_proposal(workshop.id, proposal_id, practice)
@@ -186,3 +184,16 @@ def import_archive():
     except Invalid as error:
         return _home(error)
     return redirect(url_for(".workshop", code=store().workshop_by_id(workshop_id).code), 303)
+
+
+def _register_labels(workshop, register: str) -> dict:
+    """A room's card keeps its author's words, but its register reads in each language the
+    deck has: `register_label` in the workshop's, the others under `i18n` as for deck cards."""
+    deck = decks().get(workshop.deck)
+    if deck is None or not register:
+        return {"register_label": ""}
+    others = [d for d in decks().values() if d.id == deck.id and d.lang != deck.lang]
+    return {
+        "register_label": deck.register_label(register),
+        "i18n": {d.lang: {"register_label": d.register_label(register)} for d in others},
+    }

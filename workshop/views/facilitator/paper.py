@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from workshop.model import Answer, Invalid, Sphere, Vote, parse_consent, parse_sheet
+from workshop.model import (
+    Answer,
+    Invalid,
+    Sphere,
+    Vote,
+    check_answering,
+    parse_consent,
+    parse_sheet,
+)
 from workshop.views import broadcaster, store, workshop_or_404
 from workshop.views.facilitator.common import back, bp, facilitator_only
 
@@ -32,51 +40,69 @@ def ballots(code):
 @bp.get("/w/<code>/paper")
 @facilitator_only
 def paper(code):
-    """Enter a paper ballot: one row per question, the four answers as keyboard radios."""
+    """Enter a paper ballot: per question the four answers as keyboard radios, a comment."""
     workshop = workshop_or_404(code, speak_its_language=False)
-    entered = store().paper_sheets(workshop.id)
-    sheet = request.args.get("sheet") or str(max(entered or [0]) + 1)
     try:
-        number = parse_sheet(sheet)
+        number = parse_sheet(request.args.get("sheet") or _next_sheet(workshop))
     except Invalid as error:
         return back(workshop, error, anchor="paper")
     answers = {}
-    if number in entered:
+    if number in store().paper_sheets(workshop.id):
         answers = store().answers_of(store().paper_participant(workshop.id, number).id)
+    return _entry(workshop, number, answers, saved=request.args.get("saved"))
+
+
+def _next_sheet(workshop) -> int:
+    return max(store().paper_sheets(workshop.id) or [0]) + 1
+
+
+def _entry(workshop, sheet: int, answers: dict, errors=None, saved=None, status=200):
     return render_template(
         "facilitator/paper.html",
         workshop=workshop,
-        sheet=number,
-        entered=entered,
+        sheet=sheet,
+        entered=store().paper_sheets(workshop.id),
         answers=answers,
+        errors=errors or {},
         spheres=list(Sphere),
         scale=list(Answer),
-        saved=request.args.get("saved"),
-    )
+        saved=saved,
+    ), status
 
 
 @bp.post("/w/<code>/paper")
 @facilitator_only
 def save_paper(code):
-    """Count a paper ballot exactly like a phone's answers (the data says it was paper)."""
+    """Count a paper ballot exactly like a phone's answers (the data says it was paper):
+    the same rules, the same phase; a refused question comes back with what was typed,
+    and then nothing of the ballot is saved (it is saved whole, in one transaction)."""
     workshop = workshop_or_404(code, speak_its_language=False)
     try:
+        check_answering(workshop.phase)
         sheet = parse_sheet(request.form.get("sheet"))
-        votes = []
-        for practice in workshop.practices:
-            for sphere in Sphere:
-                value = request.form.get(f"{practice['id']}:{sphere.value}")
-                if value:
-                    votes.append(
-                        Vote.parse(
-                            workshop.practice_ids,
-                            {"practice": practice["id"], "sphere": sphere.value, "value": value},
-                        )
-                    )
     except Invalid as error:
         return back(workshop, error, anchor="paper")
-    participant = store().paper_participant(workshop.id, sheet)
-    store().save_votes(participant, votes)
+    votes, typed, errors = [], {}, {}
+    for practice in workshop.practices:
+        for sphere in Sphere:
+            name = f"{practice['id']}:{sphere.value}"
+            value = request.form.get(name, "")
+            comment = request.form.get(f"{name}:comment", "")
+            if not value and not comment.strip():
+                continue
+            typed[(practice["id"], sphere.value)] = {"value": value, "comment": comment}
+            data = {"practice": practice["id"], "sphere": sphere.value}
+            try:
+                votes.append(
+                    Vote.parse(
+                        workshop.practice_ids, {**data, **typed[data["practice"], sphere.value]}
+                    )
+                )
+            except Invalid as error:
+                errors[(practice["id"], sphere.value)] = error
+    if errors:
+        return _entry(workshop, sheet, typed, errors, status=400)
+    store().save_votes(store().paper_participant(workshop.id, sheet), votes)
     broadcaster().mark(workshop.id)
     return redirect(url_for(".paper", code=workshop.code, sheet=sheet + 1, saved=sheet), 303)
 
