@@ -1,7 +1,9 @@
 """Participants and their answers: joining, paper ballots, votes, counts, comments, progress.
 
 A participant is known by the SHA-256 of the token on their phone (see workshop.tokens);
-what is read back for the map never says who answered what.
+what is read back for the map never says who answered what. A comment the facilitator
+hid (`set_comment_hidden`) is left out of `comments`, and stays hidden when its author
+changes it (saving an answer never touches `hidden`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from workshop.model import Vote
+from workshop.model import Invalid, Vote
 from workshop.store.engine import Engine, now
 from workshop.store.rows import Participant
 from workshop.tokens import new_token, token_hash
@@ -97,12 +99,38 @@ class Answers(Engine):
         return self.read(lambda c: [tuple(r) for r in c.execute(sql, (workshop_id,))])
 
     def comments(self, workshop_id: int) -> list[tuple[str, str, str]]:
-        """Every non-empty comment, newest first, without who wrote it."""
+        """Every non-empty comment not hidden, newest first, without who wrote it."""
         sql = (
             "SELECT practice_id, sphere, comment FROM answer WHERE workshop_id=?"
-            " AND comment != '' ORDER BY updated_at DESC, rowid DESC"
+            " AND comment != '' AND hidden = 0 ORDER BY updated_at DESC, rowid DESC"
         )
         return self.read(lambda c: [tuple(r) for r in c.execute(sql, (workshop_id,))])
+
+    def comments_for_moderation(self, workshop_id: int) -> list[dict]:
+        """Every non-empty comment, hidden or not, newest first, never who wrote it.
+
+        `id` is the answer's row id, what `set_comment_hidden` takes.
+        """
+        sql = (
+            "SELECT rowid, practice_id, sphere, comment, hidden FROM answer WHERE"
+            " workshop_id=? AND comment != '' ORDER BY updated_at DESC, rowid DESC"
+        )
+        rows = self.read(lambda c: c.execute(sql, (workshop_id,)).fetchall())
+        return [
+            {"id": r[0], "practice": r[1], "sphere": r[2], "text": r[3], "hidden": bool(r[4])}
+            for r in rows
+        ]
+
+    def set_comment_hidden(self, workshop_id: int, answer_id: int, hidden: bool) -> None:
+        """Hide a comment (or show it again); `Invalid("error.unknown_comment")` if
+        `answer_id` is not a comment of this workshop."""
+        sql = "UPDATE answer SET hidden=? WHERE rowid=? AND workshop_id=? AND comment != ''"
+
+        def update(conn):
+            if conn.execute(sql, (int(hidden), answer_id, workshop_id)).rowcount == 0:
+                raise Invalid("error.unknown_comment")
+
+        self.write(update)
 
     def progress(self, workshop_id: int) -> dict[str, int]:
         """How many participants joined, answered anything, and answered everything."""

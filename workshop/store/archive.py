@@ -23,7 +23,8 @@ class Archives(Engine):
 
         Participants are numbered 1..n in the order they joined, never by their id, so
         that one person's answers can be read together and nothing else. Both come from
-        one snapshot: someone joining meanwhile is in neither.
+        one snapshot: someone joining meanwhile is in neither. An answer whose comment the
+        facilitator hid has `"hidden": True` (the key is absent from every other one).
         """
 
         def query(conn):
@@ -34,20 +35,22 @@ class Archives(Engine):
                 )
             ]
             number = {pid: i for i, pid in enumerate(people, start=1)}
-            answers = [
-                {
+            answers = []
+            for r in conn.execute(
+                "SELECT participant_id, practice_id, sphere, value, comment, hidden FROM answer"
+                " WHERE workshop_id=? ORDER BY participant_id, practice_id, sphere",
+                (workshop_id,),
+            ):
+                answer = {
                     "participant": number[r[0]],
                     "practice": r[1],
                     "sphere": r[2],
                     "value": r[3],
                     "comment": r[4],
                 }
-                for r in conn.execute(
-                    "SELECT participant_id, practice_id, sphere, value, comment FROM answer"
-                    " WHERE workshop_id=? ORDER BY participant_id, practice_id, sphere",
-                    (workshop_id,),
-                )
-            ]
+                if r[5] and r[4]:  # only a hidden comment says so: other archives unchanged
+                    answer["hidden"] = True
+                answers.append(answer)
             return len(people), answers
 
         return self.read_snapshot(query)
@@ -103,7 +106,7 @@ def _restore_rows(
     stamp = meta["created_at"]
     conn.executemany(
         "INSERT INTO answer (participant_id, workshop_id, practice_id, sphere, value, comment,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " hidden, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 people[a["participant"] - 1],
@@ -112,6 +115,7 @@ def _restore_rows(
                 a["sphere"],
                 a["value"],
                 a["comment"],
+                int(a.get("hidden") is True),
                 stamp,
             )
             for a in archive["answers"]

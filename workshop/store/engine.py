@@ -7,6 +7,14 @@ its own savepoint, so one bad job fails alone) and commits once: one disk sync f
 votes. Under gevent the batch runs in a native thread of the hub's pool, so a sync never
 stalls the other connections.
 
+A read ends everything it started: every cursor `fn` opened is closed when it returns or
+raises, so no statement left half-read keeps the reading connection on an old snapshot
+(nor holds the WAL against a checkpoint).
+
+Erasing (`erase`) is a write followed, before it returns, by a checkpoint that copies
+the WAL into the main file and truncates it to zero bytes: with `secure_delete` on, the
+deleted rows are zeroes in the main file and the WAL holds none of their old versions.
+
 `Engine` is the base of every area of the store (workshops, answers, negotiation,
 archive): each area is a subclass that uses only what is declared here.
 """
@@ -16,6 +24,7 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -67,11 +76,44 @@ class Workers:
         )
 
 
-class _Job:
-    __slots__ = ("fn", "args", "done", "result", "error")
+class _Connection(sqlite3.Connection):
+    """A connection that knows the cursors still open on it, so that it can end them."""
 
-    def __init__(self, fn: Callable[..., Any], args: tuple, done: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Weak: a cursor dropped is reset by the garbage collector as before; only one
+        # still referenced (by a traceback, say) needs closing.
+        self.cursors: list[weakref.ref[sqlite3.Cursor]] = []
+
+    def cursor(self, factory: Any = sqlite3.Cursor) -> Any:
+        cursor = super().cursor(factory)
+        self.cursors.append(weakref.ref(cursor))
+        return cursor
+
+    # The connection's own shortcuts open their cursor without calling `cursor`.
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        return self.cursor().executemany(sql, parameters)
+
+    def end_statements(self) -> None:
+        """Close every cursor opened since the last call and still alive: a statement
+        left half-read (a loop that raised) keeps its read transaction, and the snapshot
+        it reads, open on the connection."""
+        cursors, self.cursors = self.cursors, []
+        for ref in cursors:
+            cursor = ref()
+            if cursor is not None:
+                cursor.close()
+
+
+class _Job:
+    __slots__ = ("fn", "args", "done", "result", "error", "truncate_wal")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, done: Any, truncate_wal: bool) -> None:
         self.fn, self.args, self.done = fn, args, done
+        self.truncate_wal = truncate_wal
         self.result: Any = None
         self.error: BaseException | None = None
 
@@ -97,20 +139,33 @@ class Engine:
         #: has not moved (workshop.live keeps its snapshots by it).
         self.version = 0
         migrate(self._write_conn)
+        self._write_conn.end_statements()
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+    def _connect(self) -> _Connection:
+        conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, factory=_Connection
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        # Deleted rows are overwritten with zeroes, freed pages too (not only "fast").
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.end_statements()
         return conn
 
     def read(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run `fn(conn, *args)` on the reading connection (sees every committed write)."""
+        """Run `fn(conn, *args)` on the reading connection (sees every committed write).
+
+        `fn` must read what it needs before it returns (not hand back a cursor): its
+        cursors are closed when it returns or raises.
+        """
         with self._read_lock:
-            return fn(self._read_conn, *args)
+            try:
+                return fn(self._read_conn, *args)
+            finally:
+                self._read_conn.end_statements()
 
     def read_snapshot(self, fn: Callable[..., Any], *args: Any) -> Any:
         """`read`, with every query of `fn` seeing the same committed state.
@@ -124,16 +179,35 @@ class Engine:
             try:
                 return fn(conn, *args)
             finally:
+                conn.end_statements()
                 conn.execute("COMMIT")
+                conn.end_statements()
 
     def write(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(conn, *args)` in the writer's next batch; return once it is committed.
 
         Raises what `fn` raised (its changes are rolled back, the batch's others are not).
         """
+        return self._submit(fn, args, truncate_wal=False)
+
+    def erase(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`write` for a deletion that must leave nothing on disk; drops the cached copies.
+
+        Returns once the deletion is committed and then the WAL checkpointed into the main
+        file and truncated (`_truncate_wal`): what was deleted is zeroes in the main file
+        (`secure_delete`) and no longer in the WAL. Raises `sqlite3.OperationalError` if
+        the checkpoint could not complete (another process kept a read open): the rows are
+        deleted all the same.
+        """
+        try:
+            return self._submit(fn, args, truncate_wal=True)
+        finally:
+            self._workshops.drop()
+
+    def _submit(self, fn: Callable[..., Any], args: tuple, truncate_wal: bool) -> Any:
         if self._writer is None:
             self._start_writer()
-        job = _Job(fn, args, self.workers.event())
+        job = _Job(fn, args, self.workers.event(), truncate_wal)
         self._queue.put(job)
         job.done.wait()
         if job.error is not None:
@@ -185,7 +259,9 @@ class Engine:
                 job.result = job.fn(conn, *job.args)
             except Exception as error:  # noqa: BLE001 - raised again in the caller
                 job.error = error
+                conn.end_statements()
                 conn.execute("ROLLBACK TO job")
+            conn.end_statements()
             conn.execute("RELEASE job")
         try:
             conn.execute("COMMIT")
@@ -193,7 +269,34 @@ class Engine:
             conn.execute("ROLLBACK")
             raise
         finally:
+            conn.end_statements()
             self.version += 1
+        erasing = [job for job in batch if job.truncate_wal and job.error is None]
+        if erasing:
+            try:
+                self._truncate_wal(conn)
+            except Exception as error:  # noqa: BLE001 - raised again in the callers
+                for job in erasing:
+                    job.error = error
+
+    def _truncate_wal(self, conn: _Connection, attempts: int = 3) -> None:
+        """Checkpoint the whole WAL into the main file and truncate it to zero bytes.
+
+        Run by the writer, between two batches (no write of ours can start meanwhile),
+        holding the reading connection's lock. What was measured: a TRUNCATE checkpoint
+        only completes once no connection reads an older snapshot; a statement left
+        half-read on the reading connection kept one open, and the checkpoint answered
+        busy until the busy timeout (reads now always end their statements, and the lock
+        keeps the next one from starting). Only another process reading the file can
+        still hold it: each attempt waits up to the busy timeout, then this raises.
+        """
+        with self._read_lock:
+            for _attempt in range(attempts):
+                busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                conn.end_statements()
+                if not busy:
+                    return
+        raise sqlite3.OperationalError("the WAL could not be checkpointed: a reader holds it")
 
     def close(self) -> None:
         """Finish queued writes, stop the writer and close the file."""

@@ -126,16 +126,177 @@ SCHEMA = [
     CREATE INDEX answer_comments ON answer (workshop_id, updated_at) WHERE comment != '';
     CREATE INDEX round_by_workshop ON consent_round (workshop_id, status);
     """,
+    # version 4: ids are never given twice (AUTOINCREMENT: an old socket or page of an
+    # erased workshop never reaches a newer one), and comments can be hidden. The tables
+    # whose ids are handed out are rebuilt (SQLite's 12 steps: new table, copy, drop,
+    # rename, indexes again), columns in the same order; `migrate` turns the foreign
+    # keys off around it and runs `PRAGMA foreign_key_check` before committing.
+    """
+    CREATE TABLE workshop_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        code TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        deck TEXT NOT NULL,
+        spheres TEXT NOT NULL DEFAULT '{}',
+        results_hidden INTEGER NOT NULL DEFAULT 1,
+        phase TEXT NOT NULL DEFAULT 'joining',
+        demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        allow_proposals INTEGER NOT NULL DEFAULT 1,
+        charter TEXT NOT NULL DEFAULT '{}',
+        focus TEXT,
+        previous_id INTEGER REFERENCES workshop(id) ON DELETE SET NULL,
+        easy_read INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO workshop_v4 (id, code, title, lang, deck, spheres, results_hidden, phase,
+        demo, created_at, allow_proposals, charter, focus, previous_id, easy_read)
+        SELECT id, code, title, lang, deck, spheres, results_hidden, phase, demo,
+        created_at, allow_proposals, charter, focus, previous_id, easy_read FROM workshop;
+    DROP TABLE workshop;
+    ALTER TABLE workshop_v4 RENAME TO workshop;
+
+    CREATE TABLE participant_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        pseudonym TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT 'phone',
+        joined_at TEXT NOT NULL,
+        paper_sheet INTEGER
+    );
+    INSERT INTO participant_v4 (id, workshop_id, token_hash, pseudonym, source, joined_at,
+        paper_sheet)
+        SELECT id, workshop_id, token_hash, pseudonym, source, joined_at, paper_sheet
+        FROM participant;
+    DROP TABLE participant;
+    ALTER TABLE participant_v4 RENAME TO participant;
+    CREATE INDEX participant_by_workshop ON participant (workshop_id);
+    CREATE UNIQUE INDEX paper_sheet_by_workshop ON participant (workshop_id, paper_sheet);
+
+    CREATE TABLE proposal_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        participant_id INTEGER REFERENCES participant(id) ON DELETE SET NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending',
+        practice_id TEXT,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO proposal_v4 (id, workshop_id, participant_id, title, description, status,
+        practice_id, created_at)
+        SELECT id, workshop_id, participant_id, title, description, status, practice_id,
+        created_at FROM proposal;
+    DROP TABLE proposal;
+    ALTER TABLE proposal_v4 RENAME TO proposal;
+    CREATE INDEX proposal_by_workshop ON proposal (workshop_id, status);
+
+    CREATE TABLE clause_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'draft',
+        commitment_who TEXT NOT NULL DEFAULT '',
+        commitment_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO clause_v4 (id, workshop_id, practice_id, text, status, commitment_who,
+        commitment_by, created_at)
+        SELECT id, workshop_id, practice_id, text, status, commitment_who, commitment_by,
+        created_at FROM clause;
+    DROP TABLE clause;
+    ALTER TABLE clause_v4 RENAME TO clause;
+    CREATE INDEX clause_by_workshop ON clause (workshop_id);
+
+    CREATE TABLE consent_round_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        clause_id INTEGER NOT NULL REFERENCES clause(id) ON DELETE CASCADE,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        opened_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    INSERT INTO consent_round_v4 (id, clause_id, workshop_id, number, text, status,
+        opened_at, closed_at)
+        SELECT id, clause_id, workshop_id, number, text, status, opened_at, closed_at
+        FROM consent_round;
+    DROP TABLE consent_round;
+    ALTER TABLE consent_round_v4 RENAME TO consent_round;
+    CREATE INDEX round_by_workshop ON consent_round (workshop_id, status);
+
+    CREATE TABLE suggestion_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT,
+        participant_id INTEGER REFERENCES participant(id) ON DELETE SET NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO suggestion_v4 (id, workshop_id, practice_id, participant_id, text,
+        created_at)
+        SELECT id, workshop_id, practice_id, participant_id, text, created_at FROM suggestion;
+    DROP TABLE suggestion;
+    ALTER TABLE suggestion_v4 RENAME TO suggestion;
+
+    ALTER TABLE answer ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
+
+#: From this version on, every connection had `secure_delete` on: a file migrated from
+#: an older one is vacuumed once, so that nothing deleted before stays in its free space.
+SECURE_FROM = 4
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a script, split on the ";" that end one (`complete_statement`),
+    not on one inside a string literal or a trigger's body."""
+    found, pending = [], ""
+    for piece in script.split(";"):
+        if not pending and not piece.strip():
+            continue
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending:
+        found.append(pending.strip())  # unfinished: SQLite will say what is wrong with it
+    return found
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Run the scripts this file has not run yet, each in its own transaction."""
+    """Run the scripts this file has not run yet, each in its own transaction.
+
+    Foreign keys are off while they run (`PRAGMA foreign_keys` cannot change inside a
+    transaction, and a table rebuilt by a script is dropped and renamed under the
+    references to it); before each script commits, `PRAGMA foreign_key_check` must find
+    nothing broken, or the script is rolled back and this raises `sqlite3.IntegrityError`.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(SCHEMA[version:], start=version + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        for statement in script.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute(f"PRAGMA user_version={number}")
-        conn.execute("COMMIT")
+    if version >= len(SCHEMA):
+        return
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for number, script in enumerate(SCHEMA[version:], start=version + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in statements(script):
+                    conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    rows = [tuple(row) for row in broken[:5]]
+                    raise sqlite3.IntegrityError(f"version {number} breaks foreign keys: {rows}")
+                conn.execute(f"PRAGMA user_version={number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+    if 0 < version < SECURE_FROM:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

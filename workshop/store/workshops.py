@@ -109,8 +109,16 @@ class Workshops(Engine):
         self.write_workshop(lambda c: c.execute(sql, (phase.value, workshop_id)))
 
     def delete_workshop(self, workshop_id: int) -> None:
-        """Erase a workshop and everything about its participants."""
-        self.write_workshop(lambda c: c.execute("DELETE FROM workshop WHERE id=?", (workshop_id,)))
+        """Erase a workshop and everything about its participants, from the disk too.
+
+        The rows go (the others follow by their foreign keys); before this returns, the
+        WAL is checkpointed and truncated (`Engine.erase`). Measured on a file with
+        other workshops in it: with `secure_delete` the freed pages and the deleted cells
+        of the main file are zeroes after the checkpoint, so no VACUUM is needed (without
+        it the texts stayed, in the WAL and in the main file's free space). A file used
+        before `secure_delete` was on is vacuumed once, by its migration to version 4.
+        """
+        self.erase(lambda c: c.execute("DELETE FROM workshop WHERE id=?", (workshop_id,)))
 
     # -- focus and charter details ------------------------------------------------------
 
