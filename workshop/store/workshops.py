@@ -112,11 +112,13 @@ class Workshops(Engine):
         """Erase a workshop and everything about its participants, from the disk too.
 
         The rows go (the others follow by their foreign keys); before this returns, the
-        WAL is checkpointed and truncated (`Engine.erase`). Measured on a file with
-        other workshops in it: with `secure_delete` the freed pages and the deleted cells
-        of the main file are zeroes after the checkpoint, so no VACUUM is needed (without
-        it the texts stayed, in the WAL and in the main file's free space). A file used
-        before `secure_delete` was on is vacuumed once, by its migration to version 4.
+        WAL is checkpointed and truncated (`Engine.erase`). Measured on a file shared
+        with another workshop, part of it already checkpointed: before the checkpoint the
+        WAL held every text; after it, with `secure_delete=ON`, the main file held none
+        (freed pages and deleted cells are zeroes), so no VACUUM is needed; with it OFF
+        the texts stayed in the main file's free space, with FAST some did. Some SQLite
+        builds default to ON, others not: it is asked for on every connection. A file
+        written before that is vacuumed once, by its migration to version 4.
         """
         self.erase(lambda c: c.execute("DELETE FROM workshop WHERE id=?", (workshop_id,)))
 
