@@ -1,10 +1,11 @@
 """The facilitator creates a workshop, moves its phases and erases it."""
 
+import json
 import re
 
 from conftest import csrf, text
 
-from workshop.model import CODE_ALPHABET
+from workshop.model import CODE_ALPHABET, Phase
 
 
 def _create(facilitator, **overrides):
@@ -182,3 +183,56 @@ def test_the_home_page_offers_import_and_keeps_a_plain_title(facilitator):
     assert "<" not in title and "Vos ateliers" in title
     main = page.split('<main id="main"', 1)[1]
     assert 'name="archive" type="file"' in main
+
+
+def test_a_hidden_comment_leaves_the_room_and_stays_in_the_archive(
+    make_workshop, join, facilitator, store
+):
+    from workshop.archive.build import build_archive
+
+    w = make_workshop(phase="screening")
+    phone, _ = join(w)
+    phone.post(
+        f"/j/{w.code}/card/1",
+        data={
+            "csrf": csrf(phone),
+            "means": "problem",
+            "means_comment": "Comme Mme Durand au 3e étage",
+            "values": "fine",
+            "values_comment": "Pratique",
+        },
+    )
+    store.set_phase(w.id, Phase.MAP)
+    assert "Mme Durand" in text(facilitator.get(f"/s/{w.code}"))
+    [comment] = [c for c in store.comments_for_moderation(w.id) if "Durand" in c["text"]]
+    page = text(facilitator.get(f"/f/w/{w.code}"))
+    assert "Mme Durand" in page and "Masquer" in page
+    hidden = facilitator.post(
+        f"/f/w/{w.code}/comments/{comment['id']}", data={"csrf": csrf(facilitator), "hidden": "1"}
+    )
+    assert hidden.status_code == 303
+    for page in (facilitator.get(f"/s/{w.code}"), phone.get(f"/j/{w.code}")):
+        assert "Mme Durand" not in text(page) and "Pratique" in text(page)
+    archive = build_archive(store, store.workshop_by_id(w.id))
+    [kept] = [a for a in archive["answers"] if "Durand" in a["comment"]]
+    assert kept["hidden"] is True
+    assert "Durand" not in json.dumps(archive["map"], ensure_ascii=False)
+    shown = facilitator.post(
+        f"/f/w/{w.code}/comments/{comment['id']}", data={"csrf": csrf(facilitator), "hidden": "0"}
+    )
+    assert shown.status_code == 303 and "Mme Durand" in text(facilitator.get(f"/s/{w.code}"))
+
+
+def test_moderation_is_the_facilitators_alone(make_workshop, join, client, store):
+    w = make_workshop(phase="screening")
+    phone, _ = join(w)
+    phone.post(
+        f"/j/{w.code}/card/1", data={"csrf": csrf(phone), "means": "fine", "means_comment": "x"}
+    )
+    [comment] = store.comments_for_moderation(w.id)
+    for who in (phone, client):
+        refused = who.post(
+            f"/f/w/{w.code}/comments/{comment['id']}", data={"csrf": csrf(who), "hidden": "1"}
+        )
+        assert refused.status_code == 403
+    assert store.comments_for_moderation(w.id)[0]["hidden"] is False

@@ -47,6 +47,7 @@ HTTP_ACTIONS = [
     ("GET", "/f/w/{code}/paper", {}),
     ("POST", "/f/w/{code}/paper", {"sheet": "1", "whatsapp-users:means": "fine"}),
     ("POST", "/f/w/{code}/paper-consent", {"sheet": "1", "value": "consent"}),
+    ("POST", "/f/w/{code}/comments/1", {"hidden": "1"}),
 ]
 
 

@@ -73,6 +73,7 @@ def workshop(code):
         proposals=snapshot.proposals,
         negotiation=_negotiation_context(snapshot),
         paper_sheets=store().paper_sheets(workshop.id),
+        comments=store().comments_for_moderation(workshop.id),
         deck=decks().get(workshop.deck),
         registers=REGISTERS,
         export_formats=list(charter.RENDERERS),
@@ -197,3 +198,17 @@ def _register_labels(workshop, register: str) -> dict:
         "register_label": deck.register_label(register),
         "i18n": {d.lang: {"register_label": d.register_label(register)} for d in others},
     }
+
+
+@bp.post("/w/<code>/comments/<int:answer_id>")
+@facilitator_only
+def moderate(code, answer_id):
+    """Hide a comment from the projector and the phones (or show it again): it stays in
+    the archive, marked hidden, and never reaches the charter."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    try:
+        store().set_comment_hidden(workshop.id, answer_id, request.form.get("hidden") == "1")
+    except Invalid as error:
+        return back(workshop, error, anchor="comments")
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".workshop", code=workshop.code, moderated=1, _anchor="comments"), 303)
