@@ -88,3 +88,15 @@ def test_a_busy_port_gets_a_clear_message(tmp_path):
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_version_is_written_once():
+    from importlib.metadata import version
+
+    import workshop
+
+    assert version("spheres-workshop") == workshop.__version__
+    result = CliRunner().invoke(cli.main, ["--version"])
+    assert workshop.__version__ in result.output
+    changelog = (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text("utf-8")
+    assert f"## [{workshop.__version__}]" in changelog or "## [Unreleased]" in changelog

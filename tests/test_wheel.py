@@ -5,11 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 import requests
 from serverproc import Server, wait_for
+
+import workshop
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +34,13 @@ def test_the_installed_wheel_serves_pages(tmp_path):
         check=True,
         capture_output=True,
     )
-    wheel = next(dist.glob("workshop-*.whl"))
+    wheel = next(dist.glob("spheres_workshop-*.whl"))
+    with zipfile.ZipFile(wheel) as contents:
+        names = contents.namelist()
+        metadata = contents.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert b"License-Expression: AGPL-3.0-or-later" in metadata
+    assert f"Version: {workshop.__version__}".encode() in metadata  # the version, once
     env = tmp_path / "venv"
     # The dependencies come from this environment; the package itself only from the wheel.
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env)
