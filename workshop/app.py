@@ -31,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(
         ASYNC_MODE="threading",
         PUBLIC_URL=None,
+        ALLOWED_HOSTS=[],
+        PORT=None,
         DECK_DIRS=[],
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
@@ -58,8 +60,9 @@ def create_app(config: dict | None = None) -> Flask:
         ):
             request.max_content_length = ARCHIVE_UPLOAD_BYTES
 
-    security.install(app)
+    # The language first: a refusal (foreign Host, expired form) speaks the user's language.
     _install_i18n(app)
+    security.install(app)
 
     from workshop.views import decks, facilitator, participant, screen
 
@@ -71,12 +74,16 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        cors_allowed_origins=security.origin_checker(app.config["PUBLIC_URL"]),
+        cors_allowed_origins=security.origin_checker(app.config),
         max_http_buffer_size=MAX_REQUEST_BYTES,
         ping_interval=20,
         ping_timeout=20,
         manage_session=False,
     )
+    # Only this server's own names and origins: `security.Addresses`, read from the config
+    # (ALLOWED_HOSTS, PORT, BASE_URL, PUBLIC_URL) at each request, as `serve` sets them.
+    security.guard_connect(socketio.server, app.config)
+    app.wsgi_app = security.HostGuard(app.wsgi_app, app.config)
     app.extensions["workshop.realtime"] = Broadcaster(app, socketio)
 
     @app.errorhandler(HTTPException)

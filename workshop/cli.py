@@ -123,6 +123,10 @@ def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async
         ) from None
     base = netinfo.base_url(host, port, public_url)
     app.config["BASE_URL"] = base
+    # The names and port this server answers to (security.Addresses): any other Host or
+    # Origin is refused, so a page on a foreign name (DNS rebinding) cannot use it.
+    app.config["ALLOWED_HOSTS"] = netinfo.own_hosts(host, public_url)
+    app.config["PORT"] = port
     local = f"http://127.0.0.1:{port}" if host in ("0.0.0.0", "::", "") else base  # noqa: S104
     store = app.extensions["workshop.store"]
 

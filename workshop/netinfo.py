@@ -6,6 +6,7 @@ import ipaddress
 import re
 import socket
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -45,6 +46,25 @@ def base_url(host: str, port: int, public_url: str | None = None, lan=lan_addres
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def own_hosts(host: str, public_url: str | None = None, lan=lan_address) -> list[str]:
+    """The names this server answers to: loopback, the address it listens on (the LAN
+    address when it listens everywhere), and the public URL's host."""
+    hosts = ["localhost", "127.0.0.1", "::1"]
+    if host in _WILDCARDS:
+        address = lan()
+        if address:
+            hosts.append(address)
+    else:
+        hosts.append(host)
+    try:
+        name = urlsplit(public_url).hostname if public_url else None
+    except ValueError:  # not a URL: base_url prints it as given, nothing reaches it
+        name = None
+    if name:
+        hosts.append(name)
+    return list(dict.fromkeys(h.lower() for h in hosts))
 
 
 def qr_svg(data: str, label: str) -> str:
