@@ -8,7 +8,16 @@ ANSWER = {"practice": "whatsapp-users", "sphere": "means", "value": "problem", "
 
 
 def events(client, name):
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+    return [e["args"][0] for e in received(client) if e["name"] == name]
+
+
+def received(client):
+    """What reached the client, also once the server has closed its connection (the test
+    client's own `get_received` refuses to read then)."""
+    if client.is_connected():
+        return client.get_received()
+    queue, client.queue = client.queue, []
+    return queue
 
 
 def participant(sio, join, workshop):

@@ -136,16 +136,54 @@ def transition(current: Phase, target: Phase | str) -> Phase:
     return target
 
 
+def check_encodable(text: str) -> str:
+    """Text that UTF-8 can carry (a lone surrogate such as "\\ud800" cannot: it could be
+    neither stored nor shown), else `Invalid("error.bad_text")`."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid("error.bad_text") from None
+    return text
+
+
 def clean_text(text: object, limit: int, key: str) -> str:
     """Strip and bound a free text; raise `Invalid(key)` when it is too long."""
     if text is None:
         return ""
     if not isinstance(text, str):
         raise Invalid("error.bad_request")
-    text = text.replace("\r\n", "\n").strip()
+    text = check_encodable(text).replace("\r\n", "\n").strip()
     if len(text) > limit:
         raise Invalid(key, limit=limit, length=len(text))
     return text
+
+
+def choice(kind: type[Enum], value: object, key: str):
+    """One of an enumeration's values, sent as its string: nothing or another string
+    raises `Invalid(key)`, any other type `Invalid("error.bad_request")`."""
+    if value is None:
+        raise Invalid(key)
+    if not isinstance(value, str):
+        raise Invalid("error.bad_request")
+    try:
+        return kind(value)
+    except ValueError:
+        raise Invalid(key) from None
+
+
+def parse_round(value: object) -> int:
+    """A consent round's id as a phone sends it: a plain integer (not a boolean, not a
+    float, not text), within SQLite's range."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise Invalid("error.round_closed")
+    return value
+
+
+def parse_payload(data: object) -> Mapping:
+    """An event's or a JSON body's payload: an object, else `Invalid("error.bad_request")`."""
+    if not isinstance(data, Mapping):
+        raise Invalid("error.bad_request")
+    return data
 
 
 def check_answering(phase: Phase) -> None:
@@ -167,19 +205,15 @@ class Vote:
     @classmethod
     def parse(cls, practice_ids: set[str], data: dict) -> Vote:
         """Build a vote from untrusted input, or raise `Invalid` saying what is wrong."""
-        if not isinstance(data, dict):
+        if not isinstance(data, Mapping):
             raise Invalid("error.bad_request")
         practice_id = data.get("practice")
+        if practice_id is not None and not isinstance(practice_id, str):
+            raise Invalid("error.bad_request")
         if practice_id not in practice_ids:
             raise Invalid("error.unknown_practice")
-        try:
-            sphere = Sphere(data.get("sphere"))
-        except ValueError:
-            raise Invalid("error.unknown_sphere") from None
-        try:
-            value = Answer(data.get("value"))
-        except ValueError:
-            raise Invalid("error.choose_answer") from None
+        sphere = choice(Sphere, data.get("sphere"), "error.unknown_sphere")
+        value = choice(Answer, data.get("value"), "error.choose_answer")
         comment = clean_text(data.get("comment"), MAX_COMMENT, "error.comment_too_long")
         return cls(practice_id, sphere, value, comment)
 
@@ -190,12 +224,9 @@ def parse_consent(data: dict) -> tuple[Consent, str]:
     "A valid objection names a concrete risk or harm": an objection without a reason is
     refused (with what was typed kept by the page).
     """
-    if not isinstance(data, dict):
+    if not isinstance(data, Mapping):
         raise Invalid("error.bad_request")
-    try:
-        value = Consent(data.get("value"))
-    except ValueError:
-        raise Invalid("error.choose_consent") from None
+    value = choice(Consent, data.get("value"), "error.choose_consent")
     reason = clean_text(data.get("reason"), MAX_REASON, "error.reason_too_long")
     if value == Consent.OBJECTION and not reason:
         raise Invalid("error.objection_needs_reason")
@@ -257,7 +288,7 @@ def parse_sheet(value: object) -> int:
     """A paper ballot's number, 1..MAX_SHEETS."""
     try:
         sheet = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid("error.bad_sheet") from None
     if not 1 <= sheet <= MAX_SHEETS:
         raise Invalid("error.bad_sheet")
@@ -267,10 +298,7 @@ def parse_sheet(value: object) -> int:
 def parse_decision(practice_ids: set[str], data: Mapping) -> tuple[str, DecisionKind, str]:
     """The group's decision for a practice: (practice id, kind, detail)."""
     practice = parse_practice(practice_ids, data.get("practice"))
-    try:
-        kind = DecisionKind(data.get("kind"))
-    except ValueError:
-        raise Invalid("error.bad_request") from None
+    kind = choice(DecisionKind, data.get("kind"), "error.bad_request")
     detail = clean_text(data.get("detail"), MAX_DETAIL, "error.detail_too_long")
     return practice, kind, detail  # type: ignore[return-value]
 

@@ -8,7 +8,10 @@ workshop's state at most every BROADCAST_INTERVAL seconds, however many answers 
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from urllib.parse import parse_qs
 
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO, join_room
@@ -23,6 +26,8 @@ from workshop.model import (
     check_answering,
     normalise_code,
     parse_consent,
+    parse_payload,
+    parse_round,
 )
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
@@ -43,6 +48,138 @@ def map_visible(workshop: Workshop, audience: str) -> bool:
     )
 
 
+ROLES = ("participant", "screen", "facilitator")
+
+#: Where a refused frame, a refused event or a failure is told: one line each.
+log = logging.getLogger("workshop.realtime")
+
+
+class Quiet:
+    """At most `limit` lines per `window` seconds; the first line after a full window
+    says how many were left out. Anyone on the Wi-Fi can send garbage: the log must
+    stay readable and small."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0, clock=time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._lock = threading.Lock()
+        self._start = -window
+        self._count = self.dropped = 0
+
+    def allow(self) -> tuple[bool, int]:
+        """(may this line be written, how many were left out before it)."""
+        with self._lock:
+            now = self.clock()
+            if now - self._start >= self.window:
+                self._start, self._count = now, 0
+            if self._count >= self.limit:
+                self.dropped += 1
+                return False, 0
+            self._count += 1
+            dropped, self.dropped = self.dropped, 0
+            return True, dropped
+
+
+class OneLine(logging.Filter):
+    """On python-socketio's and python-engineio's loggers: a record with a traceback
+    (a frame they could not decode, a handler that raised) becomes one line naming the
+    exception, and the lines share `Quiet`'s budget."""
+
+    def __init__(self, quiet: Quiet) -> None:
+        super().__init__()
+        self.quiet = quiet
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        allowed, dropped = self.quiet.allow()
+        if not allowed:
+            return False
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text = f"{text}: {describe(record.exc_info[1])}"
+        if dropped:
+            text += f" ({dropped} similar lines left out)"
+        record.msg, record.args = text.replace("\n", " "), None
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+def describe(error: BaseException) -> str:
+    """An exception on one short line."""
+    return f"{type(error).__name__}: {str(error)[:200]}".replace("\n", " ")
+
+
+QUIET = Quiet()
+ONE_LINE = OneLine(QUIET)
+log.addFilter(ONE_LINE)
+
+
+def quiet_library_logs() -> None:
+    """Route the Socket.IO and Engine.IO servers' own logs through `OneLine`."""
+    for name in ("socketio.server", "engineio.server"):
+        logger = logging.getLogger(name)
+        if ONE_LINE not in logger.filters:
+            logger.addFilter(ONE_LINE)
+
+
+def guard_frames(server) -> None:
+    """Make a malformed frame cost its sender the connection, and the log one line.
+
+    python-socketio decodes each Engine.IO message in `_handle_eio_message`; what it cannot
+    decode raises, and python-engineio logs the traceback ("message handler error"). Worse,
+    a binary packet announcing no attachment (`45`, `46`) is kept waiting for attachments
+    and every later frame of that connection is refused with a traceback. Our clients
+    never send binary packets: they are refused here with the rest, and the connection is
+    closed. python-engineio's own failures (a frame it cannot parse on a WebSocket, a
+    polling body that is not a payload) are caught around `handle_request`."""
+    if getattr(server, "_workshop_guarded", False):
+        return
+    server._workshop_guarded = True
+    decode = server._handle_eio_message
+
+    def message(eio_sid, data):
+        try:
+            if isinstance(data, str) and data[:1] in ("5", "6"):
+                raise ValueError("binary packets are not accepted")
+            if isinstance(data, bytes | bytearray) and eio_sid not in server._binary_packet:
+                raise ValueError("binary frame outside a binary packet")
+            decode(eio_sid, data)
+        except Exception as error:  # whatever the frame, the sender goes, the rest go on
+            log.warning("malformed frame from %s, connection closed: %s", eio_sid, describe(error))
+            server._binary_packet.pop(eio_sid, None)
+            drop(server, eio_sid)
+
+    server.eio.on("message", message)
+    handle = server.eio.handle_request
+
+    def handle_request(environ, start_response):
+        try:
+            return handle(environ, start_response)
+        except Exception as error:
+            sid = (parse_qs(environ.get("QUERY_STRING", "")).get("sid") or [None])[0]
+            log.warning("malformed request from %s, connection closed: %s", sid, describe(error))
+            if sid:
+                drop(server, sid)
+            start_response("400 BAD REQUEST", [("Content-Type", "text/plain")])
+            return [b"Bad request"]
+
+    server.eio.handle_request = handle_request
+
+
+def drop(server, eio_sid) -> None:
+    """Close an Engine.IO connection: its Socket.IO session leaves first (our `disconnect`
+    handler forgets it), then the transport closes."""
+    try:
+        for namespace in list(server.manager.get_namespaces()):
+            sid = server.manager.sid_from_eio_sid(eio_sid, namespace)
+            if sid is not None:
+                server.disconnect(sid, namespace=namespace)
+        socket = server.eio.sockets.get(eio_sid)
+        if socket is not None:
+            socket.close(wait=False, abort=True)
+            server.eio.sockets.pop(eio_sid, None)
+    except Exception as error:  # pragma: no cover - closing is best effort
+        log.warning("closing %s failed: %s", eio_sid, describe(error))
+
+
 class Broadcaster:
     """Coalesces changes per workshop and pushes each workshop's state to its rooms."""
 
@@ -56,6 +193,9 @@ class Broadcaster:
         self.connections: dict[str, dict] = {}
         #: What the screens show, computed once per change (workshop.live).
         self.views = Views(app, app.extensions["workshop.store"])
+        quiet_library_logs()
+        if socketio.server is not None:
+            guard_frames(socketio.server)
 
     @property
     def store(self) -> Store:
@@ -125,9 +265,20 @@ class Broadcaster:
         self.mark(workshop.id)
 
     def closed(self, workshop: Workshop) -> None:
-        """The workshop is being erased: every page leaves it."""
+        """The workshop is being erased: every page leaves it, and every connection to it
+        is closed at once (nothing of a later workshop may reach it)."""
         self.socketio.emit("phase", {"phase": "closed"}, to=room(workshop.id))
         self.views.forget(workshop.id)
+        server = self.socketio.server
+        sids = {
+            sid
+            for sid, info in list(self.connections.items())
+            if info.get("workshop") == workshop.id
+        }
+        sids.update(sid for sid, _eio in server.manager.get_participants("/", room(workshop.id)))
+        for sid in sids:
+            self.connections.pop(sid, None)
+            server.disconnect(sid, namespace="/")
 
 
 socketio = SocketIO()
@@ -145,24 +296,57 @@ def session() -> dict:
     return broadcaster().connections.get(request.sid, {})
 
 
+def refusal(lang: str, key: str, **params: object) -> dict:
+    return {"ok": False, "error": i18n.translate(lang, key, **params)}
+
+
+def still_open(info: dict) -> Workshop | None:
+    """The connection's workshop, if it still exists with the same id and the same code
+    (an erased workshop's sockets must never act on another one)."""
+    workshop = store().workshop_by_id(info["workshop"])
+    if workshop is None or workshop.code != info["code"]:
+        return None
+    return workshop
+
+
 @socketio.on("connect")
-def connect(auth):
-    """Admit a participant (token), the projector, or the facilitator (cookie)."""
-    auth = auth if isinstance(auth, dict) else {}
-    workshop = store().workshop(normalise_code(str(auth.get("code", ""))))
+def connect(auth=None, *_ignored):
+    """Admit a participant (token), the projector, or the facilitator (cookie).
+
+    Every refusal is a `ConnectionRefusedError` (the client gets `connect_error` with the
+    key), whatever `auth` holds."""
+    try:
+        admit(auth)
+    except ConnectionRefusedError:
+        raise
+    except Exception as error:  # a bug must not leave the client without an answer
+        log.warning("connect refused after an error: %s", describe(error))
+        broadcaster().connections.pop(request.sid, None)
+        raise ConnectionRefusedError("error.bad_request") from None
+
+
+def admit(auth: object) -> None:
+    if not isinstance(auth, dict):
+        raise ConnectionRefusedError("error.bad_request")
+    code, role = auth.get("code", ""), auth.get("role")
+    if not isinstance(code, str) or not isinstance(role, str) or role not in ROLES:
+        raise ConnectionRefusedError("error.bad_request")
+    workshop = store().workshop(normalise_code(code))
     if workshop is None:
         raise ConnectionRefusedError("error.unknown_workshop")
-    role = auth.get("role")
     info = {"role": role, "code": workshop.code, "workshop": workshop.id, "lang": workshop.lang}
     if role == "participant":
         token = auth.get("token")
         participant = (
-            store().participant(workshop.id, token_hash(token)) if isinstance(token, str) else None
+            store().participant(workshop.id, token_hash(token))
+            if isinstance(token, str) and token.isascii()
+            else None
         )
         if participant is None:
             raise ConnectionRefusedError("error.unknown_participant")
         info["participant"] = participant
-        reader = auth.get("lang") if auth.get("lang") in LANGUAGES else workshop.lang
+        lang = auth.get("lang")
+        reader = lang if isinstance(lang, str) and lang in LANGUAGES else workshop.lang
         info["reader"] = reader
         join_room(room(workshop.id, "participants"))
         join_room(room(workshop.id, f"participants:{reader}"))
@@ -170,10 +354,8 @@ def connect(auth):
         if not is_facilitator(current_app, request.cookies.get(FACILITATOR_COOKIE)):
             raise ConnectionRefusedError("error.facilitator_only")
         join_room(room(workshop.id, "facilitator"))
-    elif role == "screen":
-        join_room(room(workshop.id, "screen"))
     else:
-        raise ConnectionRefusedError("error.bad_request")
+        join_room(room(workshop.id, "screen"))
     join_room(room(workshop.id))
     broadcaster().connections[request.sid] = info
     socketio.emit("phase", {"phase": workshop.phase.value}, to=request.sid)
@@ -185,20 +367,21 @@ def connect(auth):
 
 
 @socketio.on("answer")
-def answer(data):
-    """Save one answer; the reply comes only once it is committed to disk."""
+def answer(data=None, *_ignored):
+    """Save one answer; the reply comes only once it is committed to disk. Every answer
+    event is acknowledged, `{"ok": false, "error": …}` when refused."""
     info = session()
     lang = info.get("lang", i18n.DEFAULT)
     if info.get("role") != "participant":
-        return {"ok": False, "error": i18n.translate(lang, "error.participant_only")}
-    workshop = store().workshop(info["code"])
+        return refusal(lang, "error.participant_only")
+    workshop = still_open(info)
     if workshop is None:
-        return {"ok": False, "error": i18n.translate(lang, "error.unknown_workshop")}
+        return refusal(lang, "error.unknown_workshop")
     try:
         check_answering(workshop.phase)
-        vote = Vote.parse(workshop.practice_ids, data)
+        vote = Vote.parse(workshop.practice_ids, parse_payload(data))
     except Invalid as error:
-        return {"ok": False, "error": i18n.translate(lang, error.key, **error.params)}
+        return refusal(lang, error.key, **error.params)
     store().save_vote(info["participant"], vote)
     broadcaster().mark(workshop.id)
     return {"ok": True}
@@ -211,20 +394,35 @@ def disconnect(*_reason):
 
 
 @socketio.on("consent")
-def consent(data):
-    """Answer the open consent round; the reply comes once the answer is on disk."""
+def consent(data=None, *_ignored):
+    """Answer the open consent round; the reply comes once the answer is on disk. Every
+    consent event is acknowledged, `{"ok": false, "error": …}` when refused."""
     info = session()
     lang = info.get("lang", i18n.DEFAULT)
     if info.get("role") != "participant":
-        return {"ok": False, "error": i18n.translate(lang, "error.participant_only")}
-    open_round = store().open_round_of(info["workshop"])
-    data = data if isinstance(data, dict) else {}
-    if open_round is None or data.get("round") != open_round["id"]:
-        return {"ok": False, "error": i18n.translate(lang, "error.round_closed")}
+        return refusal(lang, "error.participant_only")
+    workshop = still_open(info)
+    if workshop is None:
+        return refusal(lang, "error.unknown_workshop")
     try:
+        data = parse_payload(data)
+        open_round = store().open_round_of(workshop.id)
+        if open_round is None or parse_round(data.get("round")) != open_round["id"]:
+            raise Invalid("error.round_closed")
         value, reason = parse_consent(data)
         store().save_consent(open_round["id"], info["participant"].id, value, reason)
     except Invalid as error:
-        return {"ok": False, "error": i18n.translate(lang, error.key, **error.params)}
-    broadcaster().mark(info["workshop"])
+        return refusal(lang, error.key, **error.params)
+    broadcaster().mark(workshop.id)
     return {"ok": True}
+
+
+@socketio.on_error_default
+def failed(error: Exception):
+    """The last resort: an event whose handler failed is still answered, in one log line;
+    a connection is refused."""
+    event = getattr(request, "event", None) or {}
+    log.warning("socket event %r failed: %s", event.get("message"), describe(error))
+    if event.get("message") == "connect":
+        raise ConnectionRefusedError("error.bad_request")
+    return refusal(session().get("lang", i18n.DEFAULT), "error.bad_request")

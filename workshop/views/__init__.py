@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+
 from flask import abort, current_app, g, request
 
 from workshop import i18n
 from workshop.live import Views
-from workshop.model import Invalid, normalise_code
+from workshop.model import Invalid, check_encodable, normalise_code
 from workshop.realtime import Broadcaster
 from workshop.store import Store, Workshop
 
@@ -62,3 +65,37 @@ def refusal() -> str | None:
         return i18n.translate(lang, key, **params)
     except (KeyError, IndexError, ValueError):  # a parameter missing from a hand-made link
         return i18n.translate(lang, key)
+
+
+#: How deep a JSON body may nest: what a client of ours sends is one level deep.
+MAX_JSON_DEPTH = 16
+
+
+def json_object() -> Mapping:
+    """The request's JSON body as an object, or `Invalid("error.bad_request")`: not JSON,
+    not an object, nested deeper than MAX_JSON_DEPTH; `Invalid("error.bad_text")` for a
+    string UTF-8 cannot carry (a lone surrogate such as "\\ud800")."""
+    try:
+        data = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise Invalid("error.bad_request") from None
+    if not isinstance(data, dict):
+        raise Invalid("error.bad_request")
+    check_json(data)
+    return data
+
+
+def check_json(data: object) -> None:
+    """Walk a decoded JSON value (without recursion): bounded depth, encodable text."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise Invalid("error.bad_request")
+        if isinstance(value, str):
+            check_encodable(value)
+        elif isinstance(value, dict):
+            stack.extend((key, depth) for key in value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)

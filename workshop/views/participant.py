@@ -29,7 +29,7 @@ from workshop.model import (
     parse_pseudonym,
 )
 from workshop.store import Participant, Workshop
-from workshop.views import broadcaster, live, message, store, workshop_or_404
+from workshop.views import broadcaster, json_object, live, message, store, workshop_or_404
 
 bp = Blueprint("participant", __name__)
 
@@ -121,9 +121,9 @@ def join(code):
     workshop = _workshop(code)
     participant, token = _me(workshop)
     if participant is None:
-        data = request.get_json(silent=True) if request.is_json else request.form
         try:
-            pseudonym = parse_pseudonym((data or {}).get("pseudonym"))
+            data = json_object() if request.is_json else request.form
+            pseudonym = parse_pseudonym(data.get("pseudonym"))
         except Invalid as error:
             if request.is_json:
                 return jsonify(ok=False, error=message(error)), 400
