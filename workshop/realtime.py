@@ -8,11 +8,13 @@ workshop's state at most every BROADCAST_INTERVAL seconds, however many answers 
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 import time
 from urllib.parse import parse_qs
 
+from engineio.payload import Payload
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO, join_room
 
@@ -49,6 +51,8 @@ def map_visible(workshop: Workshop, audience: str) -> bool:
 
 
 ROLES = ("participant", "screen", "facilitator")
+#: Names of the server's own events, which a client may never send as events.
+RESERVED_EVENTS = ("connect", "connect_error", "disconnect", "message", "json")
 
 #: Where a refused frame, a refused event or a failure is told: one line each.
 log = logging.getLogger("workshop.realtime")
@@ -148,13 +152,27 @@ def guard_frames(server) -> None:
             drop(server, eio_sid)
 
     server.eio.on("message", message)
+    handle_event = server._handle_event
+
+    def checked_event(eio_sid, namespace, id, data):
+        """An event is a list whose first item names it; the reserved names are the
+        server's own (a client sending `connect` as an event would be let in twice)."""
+        if not isinstance(data, list) or not data or not isinstance(data[0], str):
+            raise ValueError("an event is a list starting with its name")
+        if data[0] in RESERVED_EVENTS:
+            raise ValueError(f"reserved event name {data[0]!r}")
+        return handle_event(eio_sid, namespace, id, data)
+
+    server._handle_event = checked_event
     handle = server.eio.handle_request
 
     def handle_request(environ, start_response):
+        sid = (parse_qs(environ.get("QUERY_STRING", "")).get("sid") or [None])[0]
         try:
+            if sid and environ.get("REQUEST_METHOD") == "POST":
+                check_polling_body(environ, server.eio.max_http_buffer_size)
             return handle(environ, start_response)
         except Exception as error:
-            sid = (parse_qs(environ.get("QUERY_STRING", "")).get("sid") or [None])[0]
             log.warning("malformed request from %s, connection closed: %s", sid, describe(error))
             if sid:
                 drop(server, sid)
@@ -162,6 +180,21 @@ def guard_frames(server) -> None:
             return [b"Bad request"]
 
     server.eio.handle_request = handle_request
+
+
+def check_polling_body(environ: dict, limit: int) -> None:
+    """Decode a long-polling POST as python-engineio will, so that a body it cannot read
+    raises here (python-engineio would log a traceback and keep the connection). The body
+    is put back for it to read again."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ValueError("bad Content-Length") from None
+    if not 0 <= length <= limit:
+        return  # python-engineio refuses it itself, in one line
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    Payload(encoded_payload=body.decode("utf-8"))
 
 
 def drop(server, eio_sid) -> None:
