@@ -127,3 +127,111 @@ def test_erasing_closes_every_page(make_workshop, join, sio, facilitator):
         f"/f/w/{workshop.code}/delete", data={"csrf": csrf(facilitator), "confirm": workshop.code}
     )
     assert events(phone, "phase") == [{"phase": "closed"}]
+
+
+def test_erasing_disconnects_its_sockets_and_nothing_of_the_next_workshop_reaches_them(
+    app, make_workshop, join, sio, facilitator, store
+):
+    erased = make_workshop(phase="negotiation")
+    phone = participant(sio, join, erased)
+    screen = sio({"role": "screen", "code": erased.code})
+    realtime = app.extensions["workshop.realtime"]
+    facilitator.get(f"/f/w/{erased.code}")
+    facilitator.post(
+        f"/f/w/{erased.code}/delete", data={"csrf": csrf(facilitator), "confirm": erased.code}
+    )
+    for socket in (phone, screen):
+        assert not socket.is_connected()
+        assert events(socket, "phase")[-1] == {"phase": "closed"}
+    assert not any(info["workshop"] == erased.id for info in realtime.connections.values())
+
+    following = make_workshop(phase="negotiation")
+    clause = store.add_clause(following.id, None, "Texte")
+    round_id = store.open_round(following.id, clause)
+    newcomer = participant(sio, join, following)
+    new_screen = sio({"role": "screen", "code": following.code})
+    realtime.phase_changed(following)
+    realtime.negotiation_changed(following)
+    realtime.flush()
+    assert events(new_screen, "state") and events(newcomer, "negotiation") == [{}]
+    assert received(phone) == [] and received(screen) == []
+    # A frame the old phone had in flight still reaches the server: it is not let in.
+    phone.connected["/"] = True
+    assert phone.emit("consent", {"round": round_id, "value": "consent"}, callback=True) is None
+    assert phone.emit("answer", ANSWER, callback=True) is None
+    assert store.open_round_of(following.id)["tally"].get("consent", 0) == 0
+    assert store.answer_counts(following.id) == []
+
+
+def test_a_socket_whose_workshop_is_gone_is_refused(app, make_workshop, join, sio, store):
+    erased = make_workshop(phase="negotiation")
+    phone = participant(sio, join, erased)
+    store.delete_workshop(erased.id)  # without telling the sockets: handlers check anyway
+    deck = app.extensions["workshop.decks"]["social-work.fr"]
+    practices = [deck.practice("whatsapp-users")]
+    wid = store.create_workshop("NEXTA", "Suivant", "fr", deck.key, deck.spheres, practices)
+    store.set_phase(wid, Phase.SCREENING)
+    store.set_phase(wid, Phase.MAP)
+    store.set_phase(wid, Phase.NEGOTIATION)
+    round_id = store.open_round(wid, store.add_clause(wid, None, "Texte"))
+    reply = phone.emit("consent", {"round": round_id, "value": "consent"}, callback=True)
+    assert reply["ok"] is False
+    store.set_phase(wid, Phase.MAP)
+    store.set_phase(wid, Phase.SCREENING)
+    assert phone.emit("answer", ANSWER, callback=True)["ok"] is False
+    assert store.answer_counts(wid) == []
+
+
+def test_a_malformed_frame_closes_its_connection_in_one_log_line(
+    app, make_workshop, join, sio, store, caplog
+):
+    from workshop.realtime import socketio
+
+    workshop = make_workshop(phase="screening")
+    sender, other = participant(sio, join, workshop), participant(sio, join, workshop)
+    message = socketio.server.eio.handlers["message"]
+    with caplog.at_level("WARNING"):
+        message(sender.eio_sid, "46")  # a binary ack announcing no attachment
+    assert not sender.is_connected()
+    [line] = [r for r in caplog.records if "malformed frame" in r.getMessage()]
+    assert line.exc_info is None and "\n" not in line.getMessage()
+    assert other.emit("answer", ANSWER, callback=True) == {"ok": True}  # the others go on
+    for frame in ('42{"a":1}', "42[]", '42[["answer"]]', '42["connect",{}]', "4" + "[" * 5000):
+        socket = participant(sio, join, workshop)
+        message(socket.eio_sid, frame)
+        assert not socket.is_connected(), frame
+    assert other.emit("answer", ANSWER, callback=True) == {"ok": True}
+
+
+def test_library_tracebacks_become_rate_limited_single_lines():
+    import logging
+
+    from workshop.realtime import OneLine, Quiet
+
+    now = [0.0]
+    quiet = Quiet(limit=3, window=60, clock=lambda: now[0])
+    one_line = OneLine(quiet)
+
+    def record():
+        try:
+            raise ValueError("bad\npacket")
+        except ValueError:
+            import sys
+
+            return logging.LogRecord(
+                "engineio.server",
+                logging.ERROR,
+                "",
+                0,
+                "message handler error",
+                None,
+                sys.exc_info(),
+            )
+
+    kept = [r for r in (record() for _ in range(10)) if one_line.filter(r)]
+    assert len(kept) == 3
+    assert kept[0].getMessage() == "message handler error: ValueError: bad packet"
+    assert kept[0].exc_info is None
+    now[0] = 61
+    later = record()
+    assert one_line.filter(later) and "(7 similar lines left out)" in later.getMessage()
