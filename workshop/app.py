@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from workshop import i18n, security
+from workshop import i18n, security, web
 from workshop.aggregate import level
 from workshop.decks import available_decks
 from workshop.model import MAX_COMMENT
@@ -37,7 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
         BROADCAST_INTERVAL=0.25,
-        SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(config or {})
     data_dir = Path(app.config["DATA_DIR"])
@@ -60,6 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
         ):
             request.max_content_length = ARCHIVE_UPLOAD_BYTES
 
+    # First, so that its after_request runs last: gzip, Cache-Control, versioned static URLs.
+    web.install(app)
     # The language first: a refusal (foreign Host, expired form) speaks the user's language.
     _install_i18n(app)
     security.install(app)
