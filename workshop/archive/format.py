@@ -71,11 +71,10 @@ def check_archive(archive: object, *, restoring: bool = False) -> dict:
     """
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
         raise Invalid("error.archive_format")
-    version = archive.get("version")
-    if not _is_int(version) or version > VERSION:
-        raise Invalid("error.archive_version", version=version, supported=VERSION)
     top = _At(archive, "")
-    top.int("version", 1, VERSION)
+    version = top.int("version", 1)
+    if version > VERSION:
+        raise Invalid("error.archive_version", version=version, supported=VERSION)
     if "exported_at" in archive:
         top.text("exported_at", MAX_SHORT)
     _workshop(top.obj("workshop"))
