@@ -142,6 +142,9 @@ def _static_cache(files: StaticFiles, response: Response) -> None:
     elif request.args.get("v") and request.args["v"] == files.version(filename):
         response.headers["Cache-Control"] = IMMUTABLE
         response.headers.pop("Expires", None)
+        # A response any cache may keep and hand to others carries no cookie (the CSRF
+        # cookie is set by the pages, which are never stored).
+        response.headers.pop("Set-Cookie", None)
 
 
 def accepts_gzip() -> bool:
