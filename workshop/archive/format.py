@@ -133,7 +133,7 @@ def _practices(top: _At) -> list[str]:
     """The cards, each stored whole; returns their ids (unique)."""
     ids: list[str] = []
     for card in top.each("practices", MAX_PRACTICES):
-        pid = _slug(card.get("id"), card.at("id"))
+        pid = card.slug("id")
         if pid in ids:
             _refuse(card.at("id"))
         ids.append(pid)
@@ -143,11 +143,10 @@ def _practices(top: _At) -> list[str]:
             card.choice("register", REGISTERS)
         card.texts((*PRACTICE_TEXTS, "origin"), MAX_DECK_TEXT)
         if card.obj_.get("pictogram") is not None:
-            _slug(card.get("pictogram"), card.at("pictogram"))
+            card.slug("pictogram")
         for key in PRACTICE_LISTS:
             if key in card.obj_:
-                for i, item in _items(card.get(key), card.at(key), MAX_DECK_LIST):
-                    _text(item, card.at(f"{key}[{i}]"), MAX_DECK_TEXT)
+                card.texts_list(key, MAX_DECK_LIST, MAX_DECK_TEXT)
         for own in card.languages():
             _all_texts(own.obj_, own.where)
         card.extras((*PRACTICE_KEYS, *PRACTICE_TEXTS, *PRACTICE_LISTS))
@@ -186,8 +185,7 @@ def _map(top: _At, count: int) -> None:
             cell.int("answered", 0, count)
             cell.number("concern")
             cell.number("disagreement")
-            for i, comment in _items(cell.get("comments"), cell.at("comments"), count):
-                _text(comment, cell.at(f"comments[{i}]"), model.MAX_COMMENT)
+            cell.texts_list("comments", count, model.MAX_COMMENT)
 
 
 def _proposals(top: _At) -> None:
@@ -240,9 +238,8 @@ def _round(round_: _At, count: int) -> str:
     tally = round_.obj("tally")
     if sum(tally.int(c.value) for c in model.Consent) > count:
         _refuse(tally.where)
-    for key in ("reservations", "objections"):
-        for i, reason in _items(round_.get(key), round_.at(key), count):
-            _text(reason, round_.at(f"{key}[{i}]"), model.MAX_REASON)
+    round_.texts_list("reservations", count, model.MAX_REASON)
+    round_.texts_list("objections", count, model.MAX_REASON)
     return status
 
 
@@ -254,9 +251,9 @@ def _review(review: _At) -> None:
         for sphere, counts in _entries(cells, review.at(f"map.{pid}"), len(SPHERES)):
             where = review.at(f"map.{pid}.{sphere}")
             _choice(sphere, where, SPHERES)
-            for answer, n in _entries(counts, where, len(ANSWERS)):
+            for answer, _n in _entries(counts, where, len(ANSWERS)):
                 _choice(answer, f"{where}.{answer}", ANSWERS)
-                _int(n, f"{where}.{answer}", 0, MAX_PARTICIPANTS)
+                _At(counts, where).int(answer, 0, MAX_PARTICIPANTS)
     for change in review.each("decisions", 2 * MAX_PRACTICES, optional=True):
         change.text("practice", MAX_SHORT)
         for key in ("before", "now"):
@@ -265,8 +262,8 @@ def _review(review: _At) -> None:
     if "clauses" in review.obj_:
         clauses = review.obj("clauses")
         for key in ("kept", "new", "dropped"):
-            for i, text in _items(clauses.obj_.get(key, []), clauses.at(key), MAX_CLAUSES):
-                _text(text, clauses.at(f"{key}[{i}]"), model.MAX_CLAUSE)
+            if key in clauses.obj_:
+                clauses.texts_list(key, MAX_CLAUSES, model.MAX_CLAUSE)
 
 
 def _fits_together(archive: dict, practices: set[str]) -> None:
@@ -326,6 +323,18 @@ class _At:
         if not _is_text(value, limit):
             _refuse(self.at(key))
         return value  # type: ignore[return-value]
+
+    def texts_list(self, key: str, items: float, limit: int) -> None:
+        """The list `key` of at most `items` texts."""
+        for i, text in _items(self.get(key), self.at(key), items):
+            _text(text, f"{self.at(key)}[{i}]", limit)
+
+    def slug(self, key: str) -> str:
+        """Lower-case letters, digits and dashes: a practice's id, a pictogram."""
+        value = self.get(key)
+        if type(value) is not str or not SLUG.fullmatch(value):
+            _refuse(self.at(key))
+        return value
 
     def texts(self, keys: tuple, limit: int) -> None:
         """The optional texts `keys`, when present."""
@@ -415,10 +424,9 @@ def _is_text(value: object, limit: int) -> bool:
     return True
 
 
-def _text(value: object, where: str, limit: int) -> str:
+def _text(value: object, where: str, limit: int) -> None:
     if not _is_text(value, limit):
         _refuse(where)
-    return value  # type: ignore[return-value]
 
 
 def _is_int(value: object) -> bool:
@@ -426,21 +434,9 @@ def _is_int(value: object) -> bool:
     return type(value) is int
 
 
-def _int(value: object, where: str, low: int, high: int) -> int:
-    if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
-        _refuse(where)
-    return value  # type: ignore[return-value]
-
-
 def _choice(value: object, where: str, allowed: frozenset) -> str:
     """One of a closed list (texts only: a list in JSON is no member of any)."""
     if type(value) is not str or value not in allowed:
-        _refuse(where)
-    return value
-
-
-def _slug(value: object, where: str) -> str:
-    if type(value) is not str or not SLUG.fullmatch(value):
         _refuse(where)
     return value
 
