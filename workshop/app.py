@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from workshop import i18n, security, web
 from workshop.aggregate import level
@@ -92,6 +92,20 @@ def create_app(config: dict | None = None) -> Flask:
         """Errors speak the user's language and point the way back."""
         key = error.description if str(error.description).startswith("error.") else None
         return render_template("error.html", error=error, key=key), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        """The last resort, which no test payload reaches: one log line, the error page."""
+        if isinstance(error, HTTPException):
+            return error_page(error)
+        app.logger.error(
+            "%s %s failed: %s: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            str(error)[:200].replace("\n", " "),
+        )
+        return error_page(InternalServerError())
 
     return app
 
