@@ -3,16 +3,18 @@
 
     python bench/keepalive.py                     # 200 of each, on / and the stylesheet
     python bench/keepalive.py -n 500 --path /decks/
+    python bench/keepalive.py --port 8000          # a server already running on loopback
 
 Browsers keep their connection open and send the next request on it. A server that writes
 a response's headers and body in two packets without TCP_NODELAY makes such a request wait
 for the client's delayed ACK (about 40 ms on Linux) while a fresh connection does not.
 
 Starts `workshop serve --host 127.0.0.1 --port 0` (gevent, unless --async-mode says
-otherwise) on a temporary data folder, sends N sequential GETs of each path on one
-HTTP/1.1 connection, then N GETs each on a new connection, and prints p50 / p95 / max per
-path and way. Traffic stays on loopback; the run is bounded by -n (at most 5,000) and
---timeout (per request). `--json` prints one line of results.
+otherwise) on a temporary data folder, or measures the one already on 127.0.0.1:--port;
+sends N sequential GETs of each path on one HTTP/1.1 connection, then N GETs each on a new
+connection, and prints p50 / p95 / max per path and way. Traffic stays on loopback; the
+run is bounded by -n (at most 5,000) and --timeout (per request). `--json` prints one
+line of results.
 """
 
 from __future__ import annotations
@@ -94,6 +96,16 @@ def static_path(port: int, timeout: float) -> str:
     return page[start + len('href="') : page.find('"', start + len('href="'))]
 
 
+def measure(port: int, paths: list[str] | None, n: int, timeout: float) -> dict:
+    results = {}
+    for path in paths or ["/", static_path(port, timeout)]:
+        results[path] = {
+            "kept-alive": summary(kept_alive(port, path, n, timeout)),
+            "fresh": summary(fresh(port, path, n, timeout)),
+        }
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=200, help="requests per path and way (<= 5000)")
@@ -101,21 +113,21 @@ def main() -> int:
     parser.add_argument("--async-mode", choices=("gevent", "threading"), default="gevent")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
     parser.add_argument("--json", action="store_true", help="one line of JSON")
+    parser.add_argument("--port", type=int, help="measure a server already on 127.0.0.1:PORT")
     options = parser.parse_args()
     n = max(1, min(options.n, 5000))
 
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="spheres-keepalive-") as folder:
-        server = Server(Path(folder) / "data", 0, "--async-mode", options.async_mode).start()
-        try:
-            paths = options.path or ["/", static_path(server.port, options.timeout)]
-            for path in paths:
-                results[path] = {
-                    "kept-alive": summary(kept_alive(server.port, path, n, options.timeout)),
-                    "fresh": summary(fresh(server.port, path, n, options.timeout)),
-                }
-        finally:
-            server.stop()
+    if options.port:
+        results = measure(options.port, options.path, n, options.timeout)
+        options.async_mode = f"server on port {options.port}"
+    else:
+        with tempfile.TemporaryDirectory(prefix="spheres-keepalive-") as folder:
+            server = Server(Path(folder) / "data", 0, "--async-mode", options.async_mode)
+            server.start()
+            try:
+                results = measure(server.port, options.path, n, options.timeout)
+            finally:
+                server.stop()
 
     if options.json:
         print(json.dumps({"async_mode": options.async_mode, "results": results}))
