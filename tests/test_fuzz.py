@@ -169,6 +169,8 @@ def test_every_connection_is_admitted_or_refused(world, auth):
     def record(eio_sid, pkt):
         if eio_sid == client.eio_sid:
             sent.append(pkt.packet_type)
+            if pkt.packet_type == packet.CONNECT_ERROR:  # the key the phone reads
+                assert pkt.data["message"].startswith("error."), pkt.data
         mock(eio_sid, pkt)
 
     socketio.server._send_packet = record

@@ -18,6 +18,10 @@ from engineio.payload import Payload
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO, join_room
 
+# python-socketio's own: its message (our key) reaches the client's `connect_error`, and
+# Flask-SocketIO lets it through (the built-in one would reach `failed` instead).
+from socketio.exceptions import ConnectionRefusedError
+
 from workshop import i18n
 from workshop.live import Views
 from workshop.model import (
