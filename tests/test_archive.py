@@ -472,3 +472,13 @@ def test_any_change_is_refused_or_restored_whole(store, facilitator, changes):
     json.dumps(build_archive(store, workshop))
     assert facilitator.get(f"/f/w/{workshop.code}").status_code == 200
     assert facilitator.get("/f/").status_code == 200
+
+
+def test_an_archive_nested_past_any_workshop_is_refused(facilitator, store):
+    nested = b"[" * 100_000 + b"]" * 100_000
+    response = facilitator.post(
+        "/f/import",
+        data={"csrf": csrf(facilitator), "archive": (io.BytesIO(nested), "deep.json")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and store.workshops() == []

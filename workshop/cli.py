@@ -356,7 +356,7 @@ def import_(archive_file, data_dir):
 
     try:
         archive = json.loads(archive_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise click.ClickException(f"{archive_file} is not a JSON file ({error})") from None
     store = Store(data_dir.expanduser() / "workshop.sqlite3")
     try:

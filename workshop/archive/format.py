@@ -12,12 +12,19 @@ the field ("answers[12].sphere"). docs/archive-format.md lists the checks.
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import datetime
-from typing import NoReturn
 
 from workshop import model
+from workshop.archive.fields import (
+    MAX_DECK_LIST,
+    MAX_DECK_TEXT,
+    MAX_SHORT,
+    At,
+    bounded_entries,
+    check_all_texts,
+    check_choice,
+    refuse,
+)
 from workshop.model import Invalid
 
 FORMAT = "spheres-workshop-archive"
@@ -31,17 +38,6 @@ MAX_PROPOSALS = 500
 MAX_CLAUSES = 300
 MAX_ROUNDS = 30  # consent rounds of one clause
 MAX_SUGGESTIONS = 2_000
-#: A deck's text (a card's, a sphere's): decks written elsewhere may be longer than ours.
-MAX_DECK_TEXT = 2_000
-#: A card's lists (alternatives, prescriptions, sources), and keys this version ignores.
-MAX_DECK_LIST = 50
-#: Ids, codes, languages, deck keys, time stamps.
-MAX_SHORT = 64
-#: How deep a value under a key this version does not know may go (it is kept as is).
-MAX_EXTRA_DEPTH = 3
-
-#: A practice's id, as a deck writes it (room practices are `room-<n>`); pictograms too.
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 #: A join code as the store keeps it (older demos used letters the codes now avoid).
 CODE = re.compile(r"[A-Z0-9]{0,12}")
 PROPOSAL_STATUSES = frozenset({"pending", "accepted", "declined"})
@@ -71,7 +67,7 @@ def check_archive(archive: object, *, restoring: bool = False) -> dict:
     """
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
         raise Invalid("error.archive_format")
-    top = _At(archive, "")
+    top = At(archive, "")
     version = top.int("version", 1)
     if version > VERSION:
         raise Invalid("error.archive_version", version=version, supported=VERSION)
@@ -100,9 +96,9 @@ def check_archive(archive: object, *, restoring: bool = False) -> dict:
 # --- The parts, in the order of docs/archive-format.md --------------------------------
 
 
-def _workshop(meta: _At) -> None:
+def _workshop(meta: At) -> None:
     if not CODE.fullmatch(meta.text("code", MAX_SHORT)):
-        _refuse(meta.at("code"))
+        refuse(meta.at("code"))
     meta.text("title", model.MAX_TITLE)
     meta.choice("lang", LANGUAGES)
     meta.text("deck", MAX_SHORT)
@@ -114,7 +110,7 @@ def _workshop(meta: _At) -> None:
         details.extras(CHARTER_LINES)
 
 
-def _spheres(spheres: _At) -> None:
+def _spheres(spheres: At) -> None:
     """The deck's wording of each sphere, and of its other languages under `i18n`."""
     for sphere in model.Sphere:
         wording = spheres.obj(sphere.value)
@@ -123,19 +119,19 @@ def _spheres(spheres: _At) -> None:
         wording.texts(SPHERE_TEXTS, MAX_DECK_TEXT)
         wording.extras(SPHERE_TEXTS)
     for own in spheres.languages():
-        for sphere, wording in _entries(own.obj_, own.where, len(SPHERES)):
-            _choice(sphere, own.at(sphere), SPHERES)
-            _all_texts(wording, own.at(sphere))
+        for sphere, wording in bounded_entries(own.obj_, own.where, len(SPHERES)):
+            check_choice(sphere, own.at(sphere), SPHERES)
+            check_all_texts(wording, own.at(sphere))
     spheres.extras((*SPHERES, "i18n"))
 
 
-def _practices(top: _At) -> list[str]:
+def _practices(top: At) -> list[str]:
     """The cards, each stored whole; returns their ids (unique)."""
     ids: list[str] = []
     for card in top.each("practices", MAX_PRACTICES):
         pid = card.slug("id")
         if pid in ids:
-            _refuse(card.at("id"))
+            refuse(card.at("id"))
         ids.append(pid)
         card.text("title", MAX_DECK_TEXT)
         card.text("description", MAX_DECK_TEXT)
@@ -148,12 +144,12 @@ def _practices(top: _At) -> list[str]:
             if key in card.obj_:
                 card.texts_list(key, MAX_DECK_LIST, MAX_DECK_TEXT)
         for own in card.languages():
-            _all_texts(own.obj_, own.where)
+            check_all_texts(own.obj_, own.where)
         card.extras((*PRACTICE_KEYS, *PRACTICE_TEXTS, *PRACTICE_LISTS))
     return ids
 
 
-def _answers(top: _At, count: int, practices: int) -> None:
+def _answers(top: At, count: int, practices: int) -> None:
     """One answer per participant × practice × sphere at most."""
     seen: set[tuple] = set()
     for answer in top.each("answers", count * practices * len(SPHERES)):
@@ -163,15 +159,15 @@ def _answers(top: _At, count: int, practices: int) -> None:
             answer.choice("sphere", SPHERES),
         )
         if key in seen:
-            _refuse(answer.where)
+            refuse(answer.where)
         seen.add(key)
         answer.choice("value", ANSWERS)
         answer.text("comment", model.MAX_COMMENT)
         if not isinstance(answer.obj_.get("hidden", False), bool):
-            _refuse(answer.at("hidden"))
+            refuse(answer.at("hidden"))
 
 
-def _map(top: _At, count: int) -> None:
+def _map(top: At, count: int) -> None:
     """The map as the group saw it (not imported: the store recomputes it)."""
     for row in top.each("map", MAX_PRACTICES):
         row.text("practice", MAX_SHORT)
@@ -181,14 +177,14 @@ def _map(top: _At, count: int) -> None:
             cell = cells.obj(sphere.value)
             counts = cell.obj("counts")
             if sum(counts.int(a.value) for a in model.Answer) > count:
-                _refuse(counts.where)
+                refuse(counts.where)
             cell.int("answered", 0, count)
             cell.number("concern")
             cell.number("disagreement")
             cell.texts_list("comments", count, model.MAX_COMMENT)
 
 
-def _proposals(top: _At) -> None:
+def _proposals(top: At) -> None:
     for proposal in top.each("proposals", MAX_PROPOSALS):
         proposal.text("title", model.MAX_TITLE)
         proposal.text("description", model.MAX_DESCRIPTION)
@@ -196,24 +192,24 @@ def _proposals(top: _At) -> None:
         proposal.practice_or_none()
 
 
-def _decisions(top: _At) -> None:
+def _decisions(top: At) -> None:
     """At most one decision per practice."""
     seen: set[str] = set()
     for decision in top.each("decisions", MAX_PRACTICES):
         if decision.text("practice", MAX_SHORT) in seen:
-            _refuse(decision.at("practice"))
+            refuse(decision.at("practice"))
         seen.add(decision.get("practice"))
         decision.choice("kind", DECISION_KINDS)
         decision.text("detail", model.MAX_DETAIL)
 
 
-def _clauses(top: _At, count: int) -> None:
+def _clauses(top: At, count: int) -> None:
     """Clauses and their rounds; at most one round is open, the last of a draft clause."""
     ids: set[int] = set()
     open_rounds = 0
     for clause in top.each("clauses", MAX_CLAUSES):
         if clause.int("id", 1, MAX_CLAUSES) in ids:
-            _refuse(clause.at("id"))
+            refuse(clause.at("id"))
         ids.add(clause.get("id"))
         clause.practice_or_none()
         clause.text("text", model.MAX_CLAUSE)
@@ -228,32 +224,32 @@ def _clauses(top: _At, count: int) -> None:
             if _round(round_, count) == "open":
                 open_rounds += 1
                 if open_rounds > 1 or j != len(rounds) - 1 or status != "draft":
-                    _refuse(round_.at("status"))
+                    refuse(round_.at("status"))
 
 
-def _round(round_: _At, count: int) -> str:
+def _round(round_: At, count: int) -> str:
     """Check one consent round; return its status."""
     round_.text("text", model.MAX_CLAUSE)
     status = round_.choice("status", ROUND_STATUSES)
     tally = round_.obj("tally")
     if sum(tally.int(c.value) for c in model.Consent) > count:
-        _refuse(tally.where)
+        refuse(tally.where)
     round_.texts_list("reservations", count, model.MAX_REASON)
     round_.texts_list("objections", count, model.MAX_REASON)
     return status
 
 
-def _review(review: _At) -> None:
+def _review(review: At) -> None:
     """What a review workshop compares with (read by the charter, not imported)."""
     if "previous" in review.obj_:
         review.obj("previous").texts(("code", "title", "date"), model.MAX_TITLE)
-    for pid, cells in _entries(review.obj_.get("map", {}), review.at("map"), MAX_PRACTICES):
-        for sphere, counts in _entries(cells, review.at(f"map.{pid}"), len(SPHERES)):
+    for pid, cells in bounded_entries(review.obj_.get("map", {}), review.at("map"), MAX_PRACTICES):
+        for sphere, counts in bounded_entries(cells, review.at(f"map.{pid}"), len(SPHERES)):
             where = review.at(f"map.{pid}.{sphere}")
-            _choice(sphere, where, SPHERES)
-            for answer, _n in _entries(counts, where, len(ANSWERS)):
-                _choice(answer, f"{where}.{answer}", ANSWERS)
-                _At(counts, where).int(answer, 0, MAX_PARTICIPANTS)
+            check_choice(sphere, where, SPHERES)
+            for answer, _n in bounded_entries(counts, where, len(ANSWERS)):
+                check_choice(answer, f"{where}.{answer}", ANSWERS)
+                At(counts, where).int(answer, 0, MAX_PARTICIPANTS)
     for change in review.each("decisions", 2 * MAX_PRACTICES, optional=True):
         change.text("practice", MAX_SHORT)
         for key in ("before", "now"):
@@ -271,189 +267,10 @@ def _fits_together(archive: dict, practices: set[str]) -> None:
     for part in ("answers", "proposals", "decisions", "clauses", "suggestions"):
         for i, item in enumerate(archive[part]):
             if item["practice"] is not None and item["practice"] not in practices:
-                _refuse(f"{part}[{i}].practice")
+                refuse(f"{part}[{i}].practice")
     for i, clause in enumerate(archive["clauses"]):
         for j, round_ in enumerate(clause["rounds"]):
             tally = round_["tally"]
             for key, kind in (("reservations", "reservation"), ("objections", "objection")):
                 if len(round_[key]) > tally[kind]:
-                    _refuse(f"clauses[{i}].rounds[{j}].{key}")
-
-
-# --- Reading one object's fields: each returns the value checked, or refuses ---------
-
-
-class _At:
-    """An object of the archive and where it is ("clauses[2].rounds[0]"): its fields,
-    each read and checked by name. Where a field is is only spelled out to refuse it."""
-
-    __slots__ = ("obj_", "_parent", "_index")
-
-    def __init__(self, obj: object, parent: str, index: int | None = None) -> None:
-        self._parent, self._index = parent, index
-        if type(obj) is not dict:
-            _refuse(self.where)
-        self.obj_: dict = obj  # type: ignore[assignment]
-
-    @property
-    def where(self) -> str:
-        return self._parent if self._index is None else f"{self._parent}[{self._index}]"
-
-    def at(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def get(self, key: str) -> object:
-        """The field `key`, which must be there."""
-        if key not in self.obj_:
-            _refuse(self.at(key))
-        return self.obj_[key]
-
-    def obj(self, key: str) -> _At:
-        return _At(self.get(key), self.at(key))
-
-    def each(self, key: str, limit: int, optional: bool = False):
-        """The objects of the list `key`, at most `limit` of them."""
-        items = self.obj_.get(key, []) if optional else self.get(key)
-        where = self.at(key)
-        for i, item in _items(items, where, limit):
-            yield _At(item, where, i)
-
-    def text(self, key: str, limit: int) -> str:
-        value = self.get(key)
-        if not _is_text(value, limit):
-            _refuse(self.at(key))
-        return value  # type: ignore[return-value]
-
-    def texts_list(self, key: str, items: float, limit: int) -> None:
-        """The list `key` of at most `items` texts."""
-        for i, text in _items(self.get(key), self.at(key), items):
-            _text(text, f"{self.at(key)}[{i}]", limit)
-
-    def slug(self, key: str) -> str:
-        """Lower-case letters, digits and dashes: a practice's id, a pictogram."""
-        value = self.get(key)
-        if type(value) is not str or not SLUG.fullmatch(value):
-            _refuse(self.at(key))
-        return value
-
-    def texts(self, keys: tuple, limit: int) -> None:
-        """The optional texts `keys`, when present."""
-        for key in keys:
-            if key in self.obj_:
-                self.text(key, limit)
-
-    def int(self, key: str, low: int = 0, high: float = math.inf) -> int:
-        value = self.get(key)
-        if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
-            _refuse(self.at(key))
-        return value  # type: ignore[return-value]
-
-    def number(self, key: str) -> float:
-        value = self.get(key)
-        if not (_is_int(value) or type(value) is float) or not math.isfinite(value):  # type: ignore[arg-type]
-            _refuse(self.at(key))
-        return value  # type: ignore[return-value]
-
-    def choice(self, key: str, allowed: frozenset) -> str:
-        return _choice(self.get(key), self.at(key), allowed)
-
-    def stamp(self, key: str) -> str:
-        """An ISO 8601 date-time ("2026-11-28T14:00:00+00:00")."""
-        text = self.text(key, MAX_SHORT)
-        try:
-            datetime.fromisoformat(text)
-        except ValueError:
-            _refuse(self.at(key))
-        return text
-
-    def practice_or_none(self) -> None:
-        """`practice`: a practice's id, or null (the whole charter)."""
-        if self.get("practice") is not None:
-            self.text("practice", MAX_SHORT)
-
-    def languages(self):
-        """The objects of `i18n`, by language: the deck's other languages, when present."""
-        if self.obj_.get("i18n") is not None:
-            for lang, _own in _entries(self.obj_["i18n"], self.at("i18n"), MAX_DECK_LIST):
-                yield _At(self.obj_["i18n"][lang], self.at(f"i18n.{lang}"))
-
-    def extras(self, known: tuple) -> None:
-        """Keys this version does not know, in a part stored whole: kept, but bounded."""
-        extra = {k: v for k, v in self.obj_.items() if k not in known}
-        for key, value in _entries(extra, self.where, MAX_DECK_LIST):
-            _plain(value, self.at(key), MAX_EXTRA_DEPTH)
-
-
-def _refuse(where: str) -> NoReturn:
-    raise Invalid("error.archive_invalid", where=where)
-
-
-def _items(value: object, where: str, limit: float):
-    """(index, item) of a list of at most `limit` items."""
-    if type(value) is not list or len(value) > limit:
-        _refuse(where)
-    return enumerate(value)
-
-
-def _entries(value: object, where: str, limit: int):
-    """(key, value) of an object of at most `limit` keys, each a text."""
-    if type(value) is not dict or len(value) > limit:
-        _refuse(where)
-    for key in value:
-        _text(key, where, MAX_SHORT)
-    return value.items()
-
-
-def _all_texts(value: object, where: str) -> None:
-    """An object whose every value is a text: a card's or a sphere's other language."""
-    for key, text in _entries(value, where, MAX_DECK_LIST):
-        _text(text, f"{where}.{key}", MAX_DECK_TEXT)
-
-
-def _is_text(value: object, limit: int) -> bool:
-    """A string of at most `limit` characters that can be written as UTF-8 (JSON lets a
-    lone surrogate, "\\ud800", through; the database cannot store it)."""
-    if type(value) is not str or len(value) > limit:
-        return False
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _text(value: object, where: str, limit: int) -> None:
-    if not _is_text(value, limit):
-        _refuse(where)
-
-
-def _is_int(value: object) -> bool:
-    """A whole number (JSON's true and false are not numbers)."""
-    return type(value) is int
-
-
-def _choice(value: object, where: str, allowed: frozenset) -> str:
-    """One of a closed list (texts only: a list in JSON is no member of any)."""
-    if type(value) is not str or value not in allowed:
-        _refuse(where)
-    return value
-
-
-def _plain(value: object, where: str, depth: int) -> None:
-    """Any JSON value, if small: texts, finite numbers, short and shallow lists and objects."""
-    if value is None or isinstance(value, (bool, int)):
-        return
-    if isinstance(value, float) and math.isfinite(value):
-        return
-    if isinstance(value, str):
-        _text(value, where, MAX_DECK_TEXT)
-    elif depth > 0 and isinstance(value, list):
-        for i, item in _items(value, where, MAX_DECK_LIST):
-            _plain(item, f"{where}[{i}]", depth - 1)
-    elif depth > 0 and isinstance(value, dict):
-        for key, item in _entries(value, where, MAX_DECK_LIST):
-            _plain(item, f"{where}.{key}", depth - 1)
-    else:
-        _refuse(where)
+                    refuse(f"clauses[{i}].rounds[{j}].{key}")

@@ -179,7 +179,7 @@ def import_archive():
             raise Invalid("error.archive_missing")
         try:
             archive = json.loads(upload.read().decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested past any archive
             raise Invalid("error.archive_format") from None
         workshop_id = restore_archive(store(), archive)
     except Invalid as error:
