@@ -34,7 +34,7 @@ class Server:
 
     def start(self, timeout: float = 20) -> Server:
         command = [
-            sys.executable,
+            self.python,
             "-m",
             "workshop",
             "serve",
@@ -48,7 +48,12 @@ class Server:
         ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=self.cwd,
         )
         ready = threading.Event()
 

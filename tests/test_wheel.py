@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -42,9 +43,19 @@ def test_the_installed_wheel_serves_pages(tmp_path):
     assert b"License-Expression: AGPL-3.0-or-later" in metadata
     assert f"Version: {workshop.__version__}".encode() in metadata  # the version, once
     env = tmp_path / "venv"
-    # The dependencies come from this environment; the package itself only from the wheel.
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env)
+    # The dependencies come from this environment (its site-packages as a plain path: its
+    # own .pth files, such as the checkout's editable install, are not run); the package
+    # itself only from the wheel.
+    venv.EnvBuilder(with_pip=True).create(env)
     python = env / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
         check=True,
