@@ -38,6 +38,9 @@ def pinned(archive: dict) -> dict:
     archive["exported_at"] = f"{DAY.isoformat()}T10:00:00+00:00"
     archive["workshop"]["code"] = "DEMO7"
     archive["workshop"]["created_at"] = f"{DAY.isoformat()}T09:00:00+00:00"
+    for answer in archive["answers"]:  # when each was given: the clock of the run
+        if "at" in answer:
+            answer["at"] = f"{DAY.isoformat()}T09:30:00+00:00"
     return archive
 
 

@@ -41,6 +41,8 @@ MAX_SUGGESTIONS = 2_000
 #: A join code as the store keeps it (older demos used letters the codes now avoid).
 CODE = re.compile(r"[A-Z0-9]{0,12}")
 PROPOSAL_STATUSES = frozenset({"pending", "accepted", "declined"})
+#: Where an answer came from: the participant's phone, a paper ballot, an import, the demo.
+SOURCES = frozenset({"phone", "paper", "import", "demo"})
 ROUND_STATUSES = frozenset({"open", "closed"})
 PHASES = frozenset(p.value for p in model.Phase)
 SPHERES = frozenset(s.value for s in model.Sphere)
@@ -165,6 +167,10 @@ def _answers(top: At, count: int, practices: int) -> None:
         answer.text("comment", model.MAX_COMMENT)
         if not isinstance(answer.obj_.get("hidden", False), bool):
             refuse(answer.at("hidden"))
+        if "source" in answer.obj_:  # optional (older archives have neither)
+            answer.choice("source", SOURCES)
+        if "at" in answer.obj_:
+            answer.stamp("at")
 
 
 def _map(top: At, count: int) -> None:

@@ -25,6 +25,9 @@ class Archives(Engine):
         that one person's answers can be read together and nothing else. Both come from
         one snapshot: someone joining meanwhile is in neither. An answer whose comment the
         facilitator hid has `"hidden": True` (the key is absent from every other one).
+        Each answer says where it came from (`source`: the participant's phone, paper,
+        import or demo) and when it was last changed (`at`, ISO 8601): a spreadsheet of
+        the answers needs both, and neither says who answered.
         """
 
         def query(conn):
@@ -37,8 +40,10 @@ class Archives(Engine):
             number = {pid: i for i, pid in enumerate(people, start=1)}
             answers = []
             for r in conn.execute(
-                "SELECT participant_id, practice_id, sphere, value, comment, hidden FROM answer"
-                " WHERE workshop_id=? ORDER BY participant_id, practice_id, sphere",
+                "SELECT a.participant_id, a.practice_id, a.sphere, a.value, a.comment,"
+                " a.hidden, p.source, a.updated_at FROM answer a"
+                " JOIN participant p ON p.id = a.participant_id"
+                " WHERE a.workshop_id=? ORDER BY a.participant_id, a.practice_id, a.sphere",
                 (workshop_id,),
             ):
                 answer = {
@@ -47,6 +52,8 @@ class Archives(Engine):
                     "sphere": r[2],
                     "value": r[3],
                     "comment": r[4],
+                    "source": r[6],
+                    "at": r[7],
                 }
                 if r[5] and r[4]:  # only a hidden comment says so: other archives unchanged
                     answer["hidden"] = True
@@ -94,13 +101,19 @@ def _restore_rows(
             for i, p in enumerate(archive["practices"])
         ],
     )
+    # A participant keeps the source their answers give (the first one says it: they are
+    # all the same participant's); one without answers, or from an older archive, 'import'.
+    sources: dict[int, str] = {}
+    for a in archive["answers"]:
+        if "source" in a:
+            sources.setdefault(a["participant"], a["source"])
     people = []
-    for token in token_hashes:
+    for number, token in enumerate(token_hashes, start=1):
         people.append(
             conn.execute(
                 "INSERT INTO participant (workshop_id, token_hash, source, joined_at)"
-                " VALUES (?, ?, 'import', ?)",
-                (workshop_id, token, meta["created_at"]),
+                " VALUES (?, ?, ?, ?)",
+                (workshop_id, token, sources.get(number, "import"), meta["created_at"]),
             ).lastrowid
         )
     stamp = meta["created_at"]
@@ -116,7 +129,7 @@ def _restore_rows(
                 a["value"],
                 a["comment"],
                 int(a.get("hidden") is True),
-                stamp,
+                a.get("at") or stamp,
             )
             for a in archive["answers"]
         ],
