@@ -68,3 +68,34 @@ def test_accept_language_picks_a_supported_language():
     assert i18n.pick("en-GB,en;q=0.9", ["en", "fr"]) == "en"
     assert i18n.pick("de-DE", ["en", "fr"]) == "fr"
     assert i18n.pick(None, ["en", "fr"]) == "fr"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("fr-BE,fr;q=0.9,en;q=0.8", "fr"),
+        ("en-GB", "en"),
+        ("EN-us", "en"),
+        ("de", "fr"),  # no supported language: the default
+        ("en;q=0.3,fr;q=0.7", "fr"),
+        ("fr;q=0.3,en;q=0.7", "en"),
+        ("fr;q=0,en;q=0.1", "en"),  # quality 0 refuses French
+        ("en;q=0", "fr"),  # English refused, nothing else asked: the default
+        ("en;q=0,de", "fr"),
+        ("fr-BE,en;q=0.8", "fr"),  # a regional tag counts for its language
+        ("en-GB,fr;q=0.5", "en"),
+        ("fr,en", "fr"),  # equal qualities: the default
+        ("*", "fr"),
+        ("de,*;q=0.1", "fr"),
+        ("", "fr"),
+        ("garbage;;q=x,,", "fr"),
+    ],
+)
+def test_accept_language_quality_values(header, expected):
+    assert i18n.pick(header, ["en", "fr"]) == expected
+    assert i18n.pick(header, ["fr", "en"]) == expected  # the order given does not matter
+
+
+def test_pick_keeps_i18n_free_of_flask():
+    source = Path(i18n.__file__).read_text(encoding="utf-8")
+    assert "flask" not in source.lower()

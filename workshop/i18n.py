@@ -8,8 +8,12 @@ decks' texts). A missing key is a bug: tests check every catalogue has every key
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
+
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 DEFAULT = "fr"
 _FOLDER = Path(__file__).resolve().parent / "locales"
@@ -49,9 +53,16 @@ def translate_n(lang: str, key: str, n: int, **params: object) -> str:
 
 
 def pick(accept_language: str | None, supported: list[str]) -> str:
-    """The first supported language in an Accept-Language header, else French."""
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in supported:
-            return code
-    return DEFAULT
+    """The supported language the browser asks for most (Accept-Language), else French.
+
+    Werkzeug parses the header and matches it (`q=0` refuses a language). A regional tag
+    also counts for its language at the same quality, as browsers mean it: `fr-BE` alone
+    asks for French before an `en;q=0.8`. Between equal qualities (and for `*`) the
+    default, French, wins.
+    """
+    accept = parse_accept_header(accept_language, LanguageAccept)
+    widened = LanguageAccept(
+        [*accept, *((re.split(r"[-_]", tag, maxsplit=1)[0], q) for tag, q in accept)]
+    )
+    ordered = sorted(supported, key=lambda lang: lang != DEFAULT)
+    return widened.best_match(ordered, default=DEFAULT)
