@@ -127,8 +127,7 @@ def server_pid_on(port: int) -> int | None:
     return None
 
 
-async def create_workshop(http, base: str, facilitator_url: str, results_hidden: bool,
-                          count: int):
+async def create_workshop(http, base: str, facilitator_url: str, results_hidden: bool, count: int):
     """Log in as facilitator, create a workshop with the deck's first `count` practices
     (8 by default, as in docs/performance.md), open screening."""
     async with http.get(facilitator_url) as r:
@@ -193,8 +192,7 @@ async def run(args, base: str, facilitator_url: str, server) -> dict:
     options = {"headers": {"Origin": base}, "transports": ["websocket"], "wait_timeout": 20}
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as fac:
-            setup = create_workshop(fac, base, facilitator_url, args.results_hidden,
-                                    args.practices)
+            setup = create_workshop(fac, base, facilitator_url, args.results_hidden, args.practices)
             code, practices = await asyncio.wait_for(setup, left())
         questions = [(p, s) for p in practices for s in SPHERES]
         per_client = min(args.answers_per_client or len(questions), len(questions))

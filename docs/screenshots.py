@@ -18,8 +18,13 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from serverproc import Server, wait_for  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-gpu"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+]
 
 
 def main() -> None:
@@ -39,8 +44,9 @@ def main() -> None:
                 projector.goto(f"{server.base}/s/{code}")
                 projector.wait_for_timeout(800)
                 projector.screenshot(path=HERE / "img" / "projector.png")
-                phone = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 640},
-                                            is_mobile=True).new_page()
+                phone = browser.new_context(
+                    locale="fr-FR", viewport={"width": 360, "height": 640}, is_mobile=True
+                ).new_page()
                 phone.goto(f"{server.base}/j/{code}")
                 phone.get_by_role("button").first.click()
                 phone.goto(f"{server.base}/j/{code}/card/1")
