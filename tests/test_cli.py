@@ -1,5 +1,6 @@
 """The `workshop` command: serve by default, documented options, a per-user data folder."""
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,112 @@ def test_the_version_is_written_once():
     assert workshop.__version__ in result.output
     changelog = (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text("utf-8")
     assert f"## [{workshop.__version__}]" in changelog or "## [Unreleased]" in changelog
+
+
+def test_dash_h_is_help_everywhere():
+    runner = CliRunner()
+    top = runner.invoke(cli.main, ["-h"])
+    assert top.exit_code == 0
+    assert "-h, --help" in top.output
+    for args in (
+        ["serve"],
+        ["export"],
+        ["import"],
+        ["demo"],
+        ["deck"],
+        ["deck", "check"],
+        ["deck", "list"],
+    ):
+        result = runner.invoke(cli.main, [*args, "-h"])
+        assert result.exit_code == 0, args
+        assert f"Usage: main {' '.join(args)}" in result.output, args
+        assert "-h, --help" in result.output, args
+
+
+def test_top_level_help_names_the_default_command_and_lists_the_commands():
+    result = CliRunner().invoke(cli.main, ["--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())  # as wrapped for the terminal's width
+    assert "Without a command, runs `serve`" in text
+    assert "`workshop --port 0` is `workshop serve --port 0`" in text
+    for command in ("serve", "export", "import", "demo", "deck"):
+        assert f"  {command} " in result.output, command
+
+
+@pytest.mark.parametrize(
+    ("args", "unknown", "suggested"),
+    [
+        (["expot"], "expot", "export"),
+        (["serv", "--port", "0"], "serv", "serve"),
+        (["deck", "chek"], "chek", "check"),
+    ],
+)
+def test_an_unknown_command_is_named_with_a_suggestion(args, unknown, suggested):
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 2
+    assert f"No such command '{unknown}'." in result.output
+    assert f"Did you mean '{suggested}'?" in result.output
+    assert "unexpected extra argument" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], {"port": 8000}),
+        (["--port", "0", "--host", "127.0.0.1"], {"port": 0, "host": "127.0.0.1"}),
+        (["--data", "export"], {"data_dir": Path("export")}),  # a value may be a command's name
+    ],
+)
+def test_options_without_a_command_go_to_serve(monkeypatch, args, expected):
+    calls = []
+    monkeypatch.setattr(cli.serve, "callback", lambda **kwargs: calls.append(kwargs))
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1
+    assert expected.items() <= calls[0].items()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("sig", "async_mode"),
+    [
+        (signal.SIGINT, "gevent"),
+        (signal.SIGTERM, "gevent"),
+        (signal.SIGINT, "threading"),
+    ],
+)
+def test_a_signal_stops_the_server_with_one_line(tmp_path, sig, async_mode):
+    from serverproc import Server
+
+    server = Server(tmp_path, 0, "--async-mode", async_mode).start()
+    try:
+        facilitator = server.facilitator()
+        code = server.create_workshop(facilitator, ["whatsapp-users"])
+        server.proc.send_signal(sig)
+        server.proc.wait(20)
+    finally:
+        server.stop()
+    log = server.log()
+    assert server.proc.returncode == 0, log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
+    assert server.output[-1] == f"Stopped. Your workshops are in {tmp_path.resolve()}.", log
+    assert server.lines("Stopped.") == [f"Your workshops are in {tmp_path.resolve()}."]
+    # The store was closed: SQLite folded its write-ahead log back into the database.
+    assert not (tmp_path / "workshop.sqlite3-wal").exists()
+    exported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workshop",
+            "export",
+            code,
+            "--data",
+            str(tmp_path),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr  # the workshop was written

@@ -39,19 +39,34 @@ data_option = click.option(
 )
 
 
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
 class DefaultGroup(click.Group):
-    """A group that runs `serve` when no command is named."""
+    """A group that runs `serve` when no command is named.
+
+    Only an absent first argument or an option that is not the group's own (`--port 0`)
+    means `serve`; a word that is no command is an error with click's suggestion
+    ("No such command 'expot'. Did you mean 'export'?").
+    """
+
+    default_command = "serve"
 
     def parse_args(self, ctx, args):
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
-            args = ["serve", *args]
+        own = {opt for param in self.get_params(ctx) for opt in param.opts + param.secondary_opts}
+        if not args or (args[0].startswith("-") and args[0] not in own):
+            args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultGroup)
+@click.group(cls=DefaultGroup, context_settings=HELP, subcommand_metavar="[COMMAND] [ARGS]...")
 @click.version_option(__version__, prog_name="workshop")
 def main() -> None:
-    """Sphères: screen a team's digital practices together, offline, from phones."""
+    """Sphères: screen a team's digital practices together, offline, from phones.
+
+    Without a command, runs `serve`: `workshop --port 0` is `workshop serve --port 0`.
+    `workshop COMMAND -h` tells more about each command.
+    """
 
 
 @main.command()
@@ -157,12 +172,15 @@ def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async
         import webbrowser
 
         webbrowser.open(f"{local}/f/?token={app.config['FACILITATOR_SECRET']}")
+    _stop_on_interrupt(server, async_mode)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        store.close()
+        store.close()  # queued writes are finished first
+    # Exit status 0: Ctrl-C and SIGTERM are how a server is asked to stop, not a failure.
+    click.echo(f"Stopped. Your workshops are in {data_dir}.")
 
 
 def _bind(app, host: str, port: int, async_mode: str):
@@ -186,6 +204,20 @@ def _bind(app, host: str, port: int, async_mode: str):
 
 def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
+
+
+def _stop_on_interrupt(server, async_mode: str) -> None:
+    """Ctrl-C stops the server like SIGTERM does: serve_forever returns, nothing is printed.
+
+    Under gevent the default handler would raise KeyboardInterrupt in the hub, which
+    prints it before the main greenlet sees it; under threading that KeyboardInterrupt
+    reaches serve_forever's caller quietly. A SIGINT ignored from the start (a job started
+    with `&` by a script) stays ignored.
+    """
+    if async_mode == "gevent" and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        import gevent
+
+        gevent.signal_handler(signal.SIGINT, server.stop)
 
 
 def _start_demo(app, socketio) -> None:
