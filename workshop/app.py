@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from workshop import i18n, security, web
 from workshop.aggregate import level
-from workshop.decks import available_decks
+from workshop.decks import DeckError, available_decks
 from workshop.model import MAX_COMMENT
 from workshop.paths import resource_dir
 from workshop.realtime import Broadcaster, socketio
@@ -46,7 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
     # No Flask session is used (identity lives in our own cookies), so no secret key: Flask
     # then skips opening a signed session on every request and every Socket.IO event.
     app.config["FACILITATOR_SECRET"] = store.setting("facilitator_secret", security.new_token)
-    app.config["DECK_PROBLEMS"] = problems = []
+    problems: list[DeckError] = []
+    app.config["DECK_PROBLEMS"] = problems
     app.extensions["workshop.decks"] = available_decks(
         [Path(d) for d in app.config["DECK_DIRS"]], problems
     )
@@ -84,7 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Only this server's own names and origins: `security.Addresses`, read from the config
     # (ALLOWED_HOSTS, PORT, BASE_URL, PUBLIC_URL) at each request, as `serve` sets them.
     security.guard_connect(socketio.server, app.config)
-    app.wsgi_app = security.HostGuard(app.wsgi_app, app.config)
+    app.wsgi_app = security.HostGuard(app.wsgi_app, app.config)  # type: ignore[method-assign]
     app.extensions["workshop.realtime"] = Broadcaster(app, socketio)
 
     @app.errorhandler(HTTPException)

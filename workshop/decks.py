@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import yaml
@@ -100,12 +101,18 @@ def _key_line(node: yaml.Node | None, path: tuple, key: str) -> int | None:
 def _plain(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     """Turn a schema error into (path of the field, a sentence a deck writer understands)."""
     path = tuple(error.absolute_path)
-    kind, value = error.validator, error.validator_value
+    # jsonschema types these as "or Unset" for errors built by hand; ours come from a
+    # validator, where they are always set.
+    kind: Any = error.validator
+    value: Any = error.validator_value
+    schema: Any = error.schema
+    instance: Any = error.instance
     if kind == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message).group(1)
+        found = re.search(r"'([^']+)' is a required property", error.message)
+        missing = found.group(1) if found else "?"
         return path + (missing,), "is missing; write it here"
     if kind == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
+        known = list(schema.get("properties", {}))
         extras = re.findall(r"'([^']+)'", error.message.split("(")[-1])
         extra = extras[0] if extras else "?"
         guess = difflib.get_close_matches(extra, known, n=1)
@@ -133,11 +140,11 @@ def _plain(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     if kind == "minLength":
         return path, "is empty; write a short text here"
     if kind == "maxLength":
-        return path, f"is {len(error.instance)} characters long; the limit is {value}"
+        return path, f"is {len(instance)} characters long; the limit is {value}"
     if kind == "minItems":
         return path, f"needs at least {value} item(s)"
     if kind == "maxItems":
-        return path, f"has {len(error.instance)} items; the limit is {value}"
+        return path, f"has {len(instance)} items; the limit is {value}"
     if kind == "const":
         return path, f"must be {value}"
     return path, error.message
@@ -166,9 +173,9 @@ def load_deck(path: Path) -> Deck:
         ) from None
     errors: list[DeckError] = []
     validator = jsonschema.Draft202012Validator(schema())
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-        field_path, message = _plain(error)
-        if error.validator == "additionalProperties":
+    for problem in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        field_path, message = _plain(problem)
+        if problem.validator == "additionalProperties":
             line = _key_line(tree, field_path[:-1], field_path[-1])
         else:
             line = _line_of(tree, field_path)

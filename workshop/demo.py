@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from workshop.model import Answer, ClauseStatus, Consent, DecisionKind, Phase, Sphere, Vote
 from workshop.tokens import new_token, token_hash
@@ -102,7 +103,7 @@ def simulate(store, workshop, pause, on_change, seed: int = 7) -> None:
 #: The negotiation of the finished demo, per language: (practice, decision, detail, clauses).
 #: Each clause is (text, rounds), a round being the answers of the simulated people as
 #: (consents, reservations, objections) plus the reasons, and how the clause ended.
-FINISHED = {
+FINISHED: dict[str, dict[str, Any]] = {
     "fr": {
         "title": "Démo — charte de l'équipe sociale",
         "details": {"team": "Service social (démonstration)", "place": "Salle du conseil"},

@@ -12,6 +12,7 @@ import io
 import logging
 import threading
 import time
+from typing import Any
 from urllib.parse import parse_qs
 
 from engineio.payload import Payload
@@ -297,7 +298,8 @@ class Broadcaster:
 
     def practices_changed(self, workshop: Workshop) -> None:
         """A card was added by the room: phones refresh their list of cards."""
-        count = len(self.store.workshop_by_id(workshop.id).practices)
+        now = self.store.workshop_by_id(workshop.id)
+        count = len(now.practices if now is not None else workshop.practices)
         self.socketio.emit("cards", {"count": count}, to=room(workshop.id, "participants"))
         self.mark(workshop.id)
 
@@ -329,8 +331,14 @@ def broadcaster() -> Broadcaster:
     return current_app.extensions["workshop.realtime"]
 
 
+def sid() -> str:
+    """The Socket.IO session id of the event being handled (Flask-SocketIO sets it on the
+    request; Flask's own type does not know it)."""
+    return request.sid  # type: ignore[attr-defined]
+
+
 def session() -> dict:
-    return broadcaster().connections.get(request.sid, {})
+    return broadcaster().connections.get(sid(), {})
 
 
 def refusal(lang: str, key: str, **params: object) -> dict:
@@ -358,7 +366,7 @@ def connect(auth=None, *_ignored):
         raise
     except Exception as error:  # a bug must not leave the client without an answer
         log.warning("connect refused after an error: %s", describe(error))
-        broadcaster().connections.pop(request.sid, None)
+        broadcaster().connections.pop(sid(), None)
         raise ConnectionRefusedError("error.bad_request") from None
 
 
@@ -371,7 +379,12 @@ def admit(auth: object) -> None:
     workshop = store().workshop(normalise_code(code))
     if workshop is None:
         raise ConnectionRefusedError("error.unknown_workshop")
-    info = {"role": role, "code": workshop.code, "workshop": workshop.id, "lang": workshop.lang}
+    info: dict[str, Any] = {
+        "role": role,
+        "code": workshop.code,
+        "workshop": workshop.id,
+        "lang": workshop.lang,
+    }
     if role == "participant":
         token = auth.get("token")
         participant = (
@@ -394,13 +407,13 @@ def admit(auth: object) -> None:
     else:
         join_room(room(workshop.id, "screen"))
     join_room(room(workshop.id))
-    broadcaster().connections[request.sid] = info
-    socketio.emit("phase", {"phase": workshop.phase.value}, to=request.sid)
+    broadcaster().connections[sid()] = info
+    socketio.emit("phase", {"phase": workshop.phase.value}, to=sid())
     if role != "participant":
         broadcaster().mark(workshop.id)
     elif workshop.phase == Phase.MAP:
         html = broadcaster().views.map_html(workshop, info["reader"])
-        socketio.emit("map", {"map": html}, to=request.sid)
+        socketio.emit("map", {"map": html}, to=sid())
 
 
 @socketio.on("answer")
@@ -427,7 +440,7 @@ def answer(data=None, *_ignored):
 @socketio.on("disconnect")
 def disconnect(*_reason):
     """Forget the connection (the participant's answers stay, of course)."""
-    broadcaster().connections.pop(request.sid, None)
+    broadcaster().connections.pop(sid(), None)
 
 
 @socketio.on("consent")

@@ -42,7 +42,9 @@ HEADERS = {
 
 def is_facilitator(app: Flask, token: str | None) -> bool:
     secret = app.config["FACILITATOR_SECRET"]
-    return bool(token) and hmac.compare_digest(token.encode(), secret.encode())
+    if not token:
+        return False
+    return hmac.compare_digest(token.encode(), secret.encode())
 
 
 def facilitator_cookie() -> str | None:

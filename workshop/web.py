@@ -113,6 +113,7 @@ def install(app: Flask) -> StaticFiles:
     """Versioned static URLs, cache headers and gzip for `app`. Call it before any other
     `after_request` is registered: Flask runs them last-registered first, so this one
     sees the response once every other hook has had its say."""
+    assert app.static_folder is not None  # create_app always names it
     files = StaticFiles(app.static_folder)
     app.extensions["workshop.static"] = files
 
@@ -173,7 +174,7 @@ def _gzip(files: StaticFiles, response: Response) -> None:
         response.direct_passthrough = False
         response.set_data(body)
         if etag:
-            response.set_etag(f"{etag}-gzip", weak)
+            response.set_etag(f"{etag}-gzip", bool(weak))
     elif response.is_streamed:
         return  # sent as it is produced: never held back to be compressed
     else:

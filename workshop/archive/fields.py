@@ -37,7 +37,7 @@ class At:
         self._parent, self._index = parent, index
         if type(obj) is not dict:
             refuse(self.where)
-        self.obj_: dict = obj  # type: ignore[assignment]
+        self.obj_: dict = obj
 
     @property
     def where(self) -> str:

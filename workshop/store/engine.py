@@ -63,9 +63,9 @@ class Workers:
     def gevent(cls) -> Workers:
         # Imported here, only when the server chose gevent: importing the store (the
         # command line, the threading server, the tests) must not load gevent.
-        import gevent  # type: ignore[import-untyped]
-        import gevent.event  # type: ignore[import-untyped]
-        import gevent.queue  # type: ignore[import-untyped]
+        import gevent
+        import gevent.event
+        import gevent.queue
 
         pool = gevent.get_hub().threadpool
         return cls(

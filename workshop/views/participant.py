@@ -75,7 +75,7 @@ def _me(workshop: Workshop) -> tuple[Participant | None, str | None]:
 
 def _require_me(workshop: Workshop) -> tuple[Participant, str]:
     participant, token = _me(workshop)
-    if participant is None:
+    if participant is None or token is None:
         abort(redirect(url_for(".home", code=workshop.code)))
     return participant, token
 
