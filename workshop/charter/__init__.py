@@ -4,6 +4,9 @@ A charter has to outlive the tool and the laptop it ran on, so every format stan
 own: HTML with its stylesheet and map inline (print it to A4 or PDF from any browser),
 OpenDocument for LibreOffice (the organisation edits it later), Markdown, and the JSON
 archive itself (`docs/archive-format.md`), which a later workshop imports to compare.
+The results also leave as spreadsheets, for whoever works in one: the answers as CSV,
+and the answers, map, decisions and clauses as an OpenDocument spreadsheet (`sheets`,
+`ods`).
 
 `document` reads an archive into a `Charter` once (and checks it, once); `outline` says
 which sections the charter has and what each holds; `html`, `markdown` and `odt` each
@@ -21,8 +24,10 @@ from workshop.archive import check_archive
 from workshop.charter.document import Charter, build, clean, format_date
 from workshop.charter.html import render_html
 from workshop.charter.markdown import md_block, md_text, render_markdown
+from workshop.charter.ods import ODS_MIMETYPE, render_ods
 from workshop.charter.odt import ODT_MIMETYPE, odf_text, render_odt
 from workshop.charter.outline import outline
+from workshop.charter.sheets import CSV_MEDIA_TYPE, render_csv
 from workshop.charter.svg import map_svg
 from workshop.model import Sphere
 
@@ -47,15 +52,20 @@ RENDERERS = {
     "md": Renderer("text/markdown; charset=utf-8", ".md", lambda a: render_markdown(a).encode()),
     "odt": Renderer(ODT_MIMETYPE, ".odt", render_odt),
     "json": Renderer("application/json", ".json", _json),
+    "csv": Renderer(CSV_MEDIA_TYPE, ".csv", render_csv),
+    "ods": Renderer(ODS_MIMETYPE, ".ods", render_ods),
 }
+#: The formats that are the results as tables rather than the charter.
+SPREADSHEETS = ("csv", "ods")
 FORMATS = tuple(RENDERERS)
 MEDIA_TYPES = {fmt: r.media_type for fmt, r in RENDERERS.items()}
 EXTENSIONS = {fmt: r.extension for fmt, r in RENDERERS.items()}
 
 
 def render(archive: dict, fmt: str) -> bytes:
-    """The charter (or, for "json", the archive itself) as the bytes of a file; the
-    archive is checked once, by the renderer (`build` for the documents)."""
+    """The charter (or, for "json", the archive itself; for "csv" and "ods", its tables)
+    as the bytes of a file; the archive is checked once, by the renderer (`build` for the
+    documents)."""
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown charter format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -66,8 +76,10 @@ __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "MEDIA_TYPES",
+    "ODS_MIMETYPE",
     "ODT_MIMETYPE",
     "RENDERERS",
+    "SPREADSHEETS",
     "Charter",
     "Renderer",
     "Sphere",
@@ -80,7 +92,9 @@ __all__ = [
     "odf_text",
     "outline",
     "render",
+    "render_csv",
     "render_html",
     "render_markdown",
+    "render_ods",
     "render_odt",
 ]

@@ -164,8 +164,15 @@ def export(code, fmt):
 
 
 def export_name(workshop, fmt: str) -> str:
-    """charte-K7QPM.html, charter-K7QPM.md…; the archive is workshop-K7QPM.json."""
-    stem = {"json": "workshop"}.get(fmt, "charte" if workshop.lang == "fr" else "charter")
+    """charte-K7QPM.html, charter-K7QPM.md…; the archive is workshop-K7QPM.json, the
+    spreadsheets reponses-K7QPM.csv, answers-K7QPM.ods."""
+    french = workshop.lang == "fr"
+    if fmt == "json":
+        stem = "workshop"
+    elif fmt in charter.SPREADSHEETS:
+        stem = "reponses" if french else "answers"
+    else:
+        stem = "charte" if french else "charter"
     return f"{stem}-{workshop.code}{charter.RENDERERS[fmt].extension}"
 
 
