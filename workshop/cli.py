@@ -307,8 +307,8 @@ def _open_store(data_dir: Path):
     type=click.Choice(list(charter.RENDERERS)),
     default="html",
     show_default=True,
-    help="The charter's format: html is print-ready A4, odt opens in LibreOffice; json is "
-    "the whole workshop's archive.",
+    help="html (print-ready A4), md, odt (LibreOffice) are the charter; csv and ods are "
+    "spreadsheets of every answer; json is the whole workshop's archive.",
 )
 @click.option(
     "-o",

@@ -157,7 +157,7 @@ def export(code, fmt):
     if renderer is None:
         abort(404)
     body = renderer.render(build_archive(store(), workshop))
-    response = current_app.response_class(body, mimetype=renderer.media_type)
+    response = current_app.response_class(body, content_type=renderer.media_type)
     name = export_name(workshop, fmt)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
