@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from workshop import i18n, security, web
 from workshop.aggregate import level
+from workshop.charter.document import format_date
 from workshop.decks import DeckError, available_decks
 from workshop.model import MAX_COMMENT
 from workshop.paths import resource_dir
@@ -124,6 +125,7 @@ def _install_i18n(app: Flask) -> None:
         return i18n.translate(g.get("lang", i18n.DEFAULT), key, **params)
 
     app.jinja_env.filters["level"] = level
+    app.jinja_env.filters["date"] = lambda value: format_date(g.get("lang", i18n.DEFAULT), value)
 
     def translate_n(key: str, n: int, **params: object) -> str:
         return i18n.translate_n(g.get("lang", i18n.DEFAULT), key, n, **params)
