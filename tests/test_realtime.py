@@ -49,7 +49,7 @@ def test_answers_are_refused_outside_screening(make_workshop, join, sio, store):
     workshop = make_workshop(phase="joining")
     phone = participant(sio, join, workshop)
     reply = phone.emit("answer", ANSWER, callback=True)
-    assert reply["ok"] is False and "dépistage n'est pas ouvert" in reply["error"]
+    assert reply["ok"] is False and "réponses individuelles ne sont pas ouvertes" in reply["error"]
 
 
 def test_map_pushes_are_coalesced(app, make_workshop, join, sio):
@@ -185,13 +185,13 @@ def test_a_socket_whose_workshop_is_gone_is_refused(app, make_workshop, join, si
 def test_a_malformed_frame_closes_its_connection_in_one_log_line(
     app, make_workshop, join, sio, store, caplog
 ):
-    from workshop import realtime
+    from workshop import frames
     from workshop.realtime import socketio
 
     workshop = make_workshop(phase="screening")
     sender, other = participant(sio, join, workshop), participant(sio, join, workshop)
     message = socketio.server.eio.handlers["message"]
-    realtime.ONE_LINE.quiet = realtime.Quiet()  # a budget of its own, whatever ran before
+    frames.ONE_LINE.quiet = frames.Quiet()  # a budget of its own, whatever ran before
     with caplog.at_level("WARNING"):
         message(sender.eio_sid, "46")  # a binary ack announcing no attachment
     assert not sender.is_connected()
@@ -208,7 +208,7 @@ def test_a_malformed_frame_closes_its_connection_in_one_log_line(
 def test_library_tracebacks_become_rate_limited_single_lines():
     import logging
 
-    from workshop.realtime import OneLine, Quiet
+    from workshop.frames import OneLine, Quiet
 
     now = [0.0]
     quiet = Quiet(limit=3, window=60, clock=lambda: now[0])
