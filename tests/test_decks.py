@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from workshop.decks import InvalidDeck, available_decks, load_deck
+from workshop.decks import InvalidDeck, available_decks, load_deck, short_title
 from workshop.model import Sphere
 
 HEAD = (
@@ -38,6 +38,43 @@ def test_shipped_decks_are_valid_and_parallel():
             assert set(deck.spheres) == {s.value for s in Sphere}
             assert all(s["question"] and s.get("help") for s in deck.spheres.values())
             assert all(p.get("easy_read") and p.get("pictogram") for p in deck.practices)
+
+
+def test_every_shipped_practice_has_a_short_label_in_every_language():
+    decks = available_decks()
+    shipped = [d for d in decks.values() if d.key.split(".")[0] in ("social-work", "digital-life")]
+    assert {d.lang for d in shipped} == {"fr", "en"} and len(shipped) == 4
+    for deck in shipped:
+        for practice in deck.practices:
+            short = practice.get("short")
+            assert short and len(short) <= 32, (deck.key, practice["id"], short)
+            assert short == short.strip() and not short.endswith("."), (deck.key, short)
+            assert short_title(practice) == short
+
+
+def test_a_short_label_of_33_characters_is_refused(tmp_path):
+    good = tmp_path / "good.fr.yaml"
+    good.write_text(HEAD + ONE + f"    short: {'S' * 32}\n", encoding="utf-8")
+    bad = tmp_path / "bad.fr.yaml"
+    bad.write_text(HEAD + ONE + f"    short: {'S' * 33}\n", encoding="utf-8")
+    run = [sys.executable, "-m", "workshop", "deck", "check"]
+    ok = subprocess.run([*run, str(good)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    ko = subprocess.run([*run, str(bad)], capture_output=True, text=True)
+    assert ko.returncode == 1
+    assert f"{bad}:14: practices.0.short: is 33 characters long; the limit is 32" in ko.stderr
+
+
+def test_an_empty_short_label_is_refused(tmp_path):
+    path, problems = problems_of(tmp_path, HEAD + ONE + '    short: ""\n')
+    assert problems == [f"{path}:14: practices.0.short: is empty; write a short text here"]
+
+
+def test_a_deck_without_short_labels_loads_and_falls_back_to_the_title(tmp_path):
+    path = tmp_path / "mine.fr.yaml"
+    path.write_text(HEAD + ONE, encoding="utf-8")
+    practice = load_deck(path).practices[0]
+    assert "short" not in practice and short_title(practice) == "Un"
 
 
 def test_the_social_work_deck_covers_the_four_registers():

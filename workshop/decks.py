@@ -236,6 +236,11 @@ def _deck(path: Path, data: dict) -> Deck:
     )
 
 
+def short_title(practice: dict) -> str:
+    """The practice's label on the projector's overview: its `short`, or else its title."""
+    return practice.get("short") or practice["title"]
+
+
 def deck_folders(extra: list[Path] | None = None) -> list[Path]:
     return [resource_dir("card_decks"), *(extra or [])]
 
