@@ -7,7 +7,6 @@ default) is chosen before Flask and Socket.IO are loaded.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def main() -> None:
 )
 def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async_mode):
     """Start the workshop server and print the facilitator's and the room's links."""
-    from workshop import netinfo
+    from workshop import netinfo, web
     from workshop.app import create_app
     from workshop.realtime import socketio
 
@@ -129,7 +128,7 @@ def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async
         }
     )
     try:
-        server, port = _bind(app, host, port, async_mode)
+        server, port = web.bind(app, host, port, async_mode)
     except OSError as error:
         app.extensions["workshop.store"].close()
         raise click.ClickException(
@@ -172,7 +171,7 @@ def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async
         import webbrowser
 
         webbrowser.open(f"{local}/f/?token={app.config['FACILITATOR_SECRET']}")
-    _stop_on_interrupt(server, async_mode)
+    web.stop_on_interrupt(server, async_mode)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -181,43 +180,6 @@ def serve(host, port, data_dir, public_url, open_browser, demo, deck_dirs, async
         store.close()  # queued writes are finished first
     # Exit status 0: Ctrl-C and SIGTERM are how a server is asked to stop, not a failure.
     click.echo(f"Stopped. Your workshops are in {data_dir}.")
-
-
-def _bind(app, host: str, port: int, async_mode: str):
-    """Listen now (so `--port 0` is known before printing); return the server and port."""
-    if async_mode == "gevent":
-        import gevent
-
-        from workshop.web import gevent_server
-
-        # TCP_NODELAY on each connection: a kept-alive request is then as fast as a fresh one.
-        server = gevent_server((host, port), app, log=None)
-        server.init_socket()
-        gevent.signal_handler(signal.SIGTERM, server.stop)
-        return server, server.server_port
-    from werkzeug.serving import make_server
-
-    server = make_server(host, port, app, threaded=True)
-    signal.signal(signal.SIGTERM, _interrupt)
-    return server, server.server_port
-
-
-def _interrupt(*_args) -> None:
-    raise KeyboardInterrupt
-
-
-def _stop_on_interrupt(server, async_mode: str) -> None:
-    """Ctrl-C stops the server like SIGTERM does: serve_forever returns, nothing is printed.
-
-    Under gevent the default handler would raise KeyboardInterrupt in the hub, which
-    prints it before the main greenlet sees it; under threading that KeyboardInterrupt
-    reaches serve_forever's caller quietly. A SIGINT ignored from the start (a job started
-    with `&` by a script) stays ignored.
-    """
-    if async_mode == "gevent" and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        import gevent
-
-        gevent.signal_handler(signal.SIGINT, server.stop)
 
 
 def _start_demo(app, socketio) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import signal
 import socket
 from dataclasses import dataclass
 
@@ -208,3 +209,38 @@ def gevent_server(listener, application, **kwargs):
             super().handle(sock, address)
 
     return NoDelayWSGIServer(listener, application, **kwargs)
+
+
+def bind(app, host: str, port: int, async_mode: str):
+    """Listen now (so `--port 0` is known before printing); return the server and port."""
+    if async_mode == "gevent":
+        import gevent
+
+        # TCP_NODELAY on each connection: a kept-alive request is then as fast as a fresh one.
+        server = gevent_server((host, port), app, log=None)
+        server.init_socket()
+        gevent.signal_handler(signal.SIGTERM, server.stop)
+        return server, server.server_port
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    return server, server.server_port
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_interrupt(server, async_mode: str) -> None:
+    """Ctrl-C stops the server like SIGTERM does: serve_forever returns, nothing is printed.
+
+    Under gevent the default handler would raise KeyboardInterrupt in the hub, which
+    prints it before the main greenlet sees it; under threading that KeyboardInterrupt
+    reaches serve_forever's caller quietly. A SIGINT ignored from the start (a job started
+    with `&` by a script) stays ignored.
+    """
+    if async_mode == "gevent" and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        import gevent
+
+        gevent.signal_handler(signal.SIGINT, server.stop)
