@@ -14,6 +14,12 @@ explained in plain words in facilitator_guide.md ("Reading the map").
   tense sphere, so one problematic sphere (say, the law) is enough to bring a practice
   to the top. Ties go to the practice with more tense spheres, then more "problem"
   answers, then the deck's order.
+
+The word shown for a practice's tension (`levels`) is relative to the workshop, since with
+real answers nearly every practice has some cell where the group is worried or split:
+among the practices that have answers, the most tense third reads "high", the middle
+third "medium", the rest "low"; a practice nobody answered reads "none". The numbers and
+the order are not changed by it.
 """
 
 from __future__ import annotations
@@ -73,12 +79,53 @@ class Cell:
 
 
 def level(value: float) -> str:
-    """A word for a 0..1 measure, so the projector never shows a bare number."""
+    """A word for a 0..1 measure on its own (a cell's disagreement), so the projector
+    never shows a bare number. A practice's tension reads relative words (`levels`)."""
     if value < 1 / 3:
         return "low"
     if value < 2 / 3:
         return "medium"
     return "high"
+
+
+#: Tensions are compared at the precision the archive keeps them, so a charter built from
+#: an archive gives every practice the word the projector gave it.
+TENSION_DIGITS = 4
+
+#: Below this many answered practices, thirds say nothing: the absolute `level` is used.
+RELATIVE_FROM = 3
+
+
+def levels(tensions: Mapping[str, float | None]) -> dict[str, str]:
+    """The tension word of each practice, relative to the others of the same workshop.
+
+    `tensions` maps a practice id to its tension, or to None when nobody answered it
+    (that practice reads "none"). With n answered practices, a practice reads "high" when
+    fewer than n/3 of them are strictly more tense, "medium" when fewer than 2n/3 are,
+    else "low": so the same number always gets the same word, and a tie takes the word
+    of the most tense place it shares (a tie never hides a practice from the top). Two
+    exceptions keep the words honest: a tension of 0 (everyone answered "fine", or
+    "don't know") reads "low", and with fewer than `RELATIVE_FROM` answered practices
+    the words are those of the absolute thresholds (`level`).
+    """
+    answered = {
+        pid: round(value, TENSION_DIGITS) for pid, value in tensions.items() if value is not None
+    }
+    ranked = sorted(answered.values(), reverse=True)
+    n = len(ranked)
+    words = dict.fromkeys(tensions, "none")
+    for pid, value in answered.items():
+        if n < RELATIVE_FROM:
+            words[pid] = level(value)
+            continue
+        above = next((i for i, v in enumerate(ranked) if v <= value), n)
+        if value <= 0 or 3 * above >= 2 * n:
+            words[pid] = "low"
+        elif 3 * above >= n:
+            words[pid] = "medium"
+        else:
+            words[pid] = "high"
+    return words
 
 
 @dataclass
@@ -87,6 +134,8 @@ class Row:
 
     practice: Mapping
     cells: dict[Sphere, Cell]
+    #: The tension in words, relative to the whole map (`levels`); set by `build_map`.
+    level: str = "none"
 
     @property
     def tension(self) -> float:
@@ -115,7 +164,8 @@ def build_map(
 
     `practices` are mappings with an `id`, in deck order (the tie-breaker); `counts` are
     (practice id, sphere, answer, number) tuples; `comments` are (practice id, sphere,
-    text) tuples, newest first. Answers to unknown practices are ignored.
+    text) tuples, newest first. Answers to unknown practices are ignored. Each row's
+    `level` is its tension in words, relative to this map (`levels`).
     """
     rows = {p["id"]: Row(p, {s: Cell() for s in Sphere}) for p in practices}
     for practice_id, sphere, answer, number in counts:
@@ -132,6 +182,9 @@ def build_map(
             cell.comments.append(text)
     ordered = list(rows.values())
     ordered.sort(key=Row.order_key, reverse=True)
+    words = levels({r.practice["id"]: r.tension if r.answered else None for r in ordered})
+    for row in ordered:
+        row.level = words[row.practice["id"]]
     return ordered
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workshop import i18n
-from workshop.aggregate import build_map, level
+from workshop.aggregate import build_map, levels
 from workshop.archive import check_archive
 from workshop.model import Answer, ClauseStatus, Consent, DecisionKind, Sphere
 
@@ -264,16 +264,28 @@ def build(archive: dict, lang: str | None = None) -> Charter:
         )
         for s in Sphere
     ]
-    rows = []
-    for pid, tension, cells in _map_source(archive):
-        counts = {
-            s: {
-                a: _int(((cells.get(s.value) or {}).get("counts") or {}).get(a.value))
-                for a in Answer
-            }
-            for s in Sphere
+    source = [
+        (
+            pid,
+            tension,
+            {
+                s: {
+                    a: _int(((cells.get(s.value) or {}).get("counts") or {}).get(a.value))
+                    for a in Answer
+                }
+                for s in Sphere
+            },
+        )
+        for pid, tension, cells in _map_source(archive)
+    ]
+    # The same words as the projector's map: relative to this workshop (aggregate.levels).
+    words = levels(
+        {
+            pid: tension if tension or any(any(c.values()) for c in counts.values()) else None
+            for pid, tension, counts in source
         }
-        rows.append(MapRow(practice(pid), level(tension), counts))
+    )
+    rows = [MapRow(practice(pid), words[pid], counts) for pid, _, counts in source]
 
     # Negotiation follows the map (most tense first); practices off the map come after.
     rank = {row.practice.id: i for i, row in enumerate(rows)}
