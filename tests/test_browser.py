@@ -100,7 +100,7 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
         lambda: projector.locator(".screen-count [data-field=participants]").inner_text() == "2"
     )
 
-    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    facilitator.get_by_role("button", name="Ouvrir les réponses individuelles").click()
     for phone in phones:  # every phone follows the phase by itself
         phone.get_by_role("link", name="Commencer").click()
         phone.get_by_text("Carte 1 sur 3").wait_for()
@@ -140,7 +140,7 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
 def test_a_phone_without_javascript_takes_part(browser, server):
     facilitator = new_page(browser)
     code = create_workshop(facilitator, server)
-    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    facilitator.get_by_role("button", name="Ouvrir les réponses individuelles").click()
     old_phone = new_page(browser, java_script_enabled=False, **PHONE)
     old_phone.goto(f"{server.base}/j/{code}")
     old_phone.get_by_label("Un pseudonyme (facultatif)").fill("Dominique")
@@ -178,7 +178,7 @@ def test_a_phone_without_javascript_takes_part(browser, server):
 def test_a_practice_proposed_by_the_room_reaches_every_phone(browser, server):
     facilitator = new_page(browser)
     code = create_workshop(facilitator, server)
-    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    facilitator.get_by_role("button", name="Ouvrir les réponses individuelles").click()
     phones = [new_page(browser, **PHONE) for _ in range(2)]
     for phone in phones:
         phone.goto(f"{server.base}/j/{code}")
@@ -207,7 +207,11 @@ def test_a_consent_round_from_the_phones_to_the_charter(browser, server):
     for phone in phones:
         phone.goto(f"{server.base}/j/{code}")
         phone.get_by_role("button", name="Entrer dans l'atelier").click()
-    for step in ("Ouvrir le dépistage", "Montrer la carte", "Passer à la négociation"):
+    for step in (
+        "Ouvrir les réponses individuelles",
+        "Montrer la carte",
+        "Passer à la négociation",
+    ):
         facilitator.get_by_role("button", name=step).click()
     projector = new_page(browser, viewport={"width": 1366, "height": 768})
     projector.goto(f"{server.base}/s/{code}")
@@ -259,7 +263,7 @@ def test_a_consent_round_from_the_phones_to_the_charter(browser, server):
 def test_a_whole_participant_flow_on_a_320_px_screen(browser, server):
     facilitator = new_page(browser)
     code = create_workshop(facilitator, server)
-    facilitator.get_by_role("button", name="Ouvrir le dépistage").click()
+    facilitator.get_by_role("button", name="Ouvrir les réponses individuelles").click()
     small = new_page(
         browser, viewport={"width": 320, "height": 568}, is_mobile=True, has_touch=True
     )

@@ -42,7 +42,7 @@ def test_create_a_workshop(facilitator, store):
     assert [p["id"] for p in workshop.practices] == ["whatsapp-users", "id-photos"]
     assert workshop.results_hidden and workshop.phase.value == "joining"
     page = text(facilitator.get(f"/f/w/{code}"))
-    assert f"/j/{code}" in page and "<svg" in page and "Ouvrir le dépistage" in page
+    assert f"/j/{code}" in page and "<svg" in page and "Ouvrir les réponses individuelles" in page
 
 
 def test_the_deck_follows_the_language(facilitator):

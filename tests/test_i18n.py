@@ -53,6 +53,23 @@ def test_plural_forms(lang):
     assert zero == ("0 réponse" if lang == "fr" else "0 answers")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_zero_form_is_used_for_none_when_the_key_has_one(lang):
+    zero = i18n.translate_n(lang, "nego.adopted_count", 0)
+    assert zero == ("Aucune clause adoptée" if lang == "fr" else "No clause adopted yet")
+    one = i18n.translate_n(lang, "nego.adopted_count", 1)
+    assert one == ("1 clause adoptée" if lang == "fr" else "1 clause adopted")
+    assert "0" not in i18n.translate_n(lang, "facilitator.participants", 0)
+    assert i18n.translate_n(lang, "map.answers", 0).startswith("0 ")  # no zero form: a number
+
+
+def test_zero_forms_come_with_their_one_and_other_forms():
+    for key in i18n.catalogue("fr"):
+        if key.endswith(".zero"):
+            family = key.removesuffix(".zero")
+            assert {f"{family}.one", f"{family}.other"} <= set(i18n.catalogue("fr")), key
+
+
 def test_templates_hold_no_bare_text():
     """Text between tags must come from the catalogue (`{{ _('…') }}`), not be typed in."""
     allowed = {"·", "Sphères", ":", "/"}

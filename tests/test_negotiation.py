@@ -240,3 +240,53 @@ def test_bad_dates_and_texts_are_refused_with_a_message(negotiating, facilitator
         review_date="2027-11-28",
     )
     assert store.workshop_by_id(w.id).charter["review_date"] == "2027-11-28"
+
+
+@pytest.mark.parametrize(
+    ("lang", "commitment", "review"),
+    [
+        ("fr", "Engagement : la coordination, pour le 1er décembre 2026", "le 28 novembre 2027."),
+        ("en", "Commitment: la coordination, by 1 December 2026", "on 28 November 2027."),
+    ],
+)
+def test_the_phone_charter_writes_its_dates_in_words(
+    make_workshop, store, join, lang, commitment, review
+):
+    w = make_workshop(phase="map", lang=lang)
+    store.set_phase(w.id, Phase.NEGOTIATION)
+    clause = store.add_clause(w.id, "whatsapp-users", "Nous utilisons Signal.")
+    store.open_round(w.id, clause)
+    store.decide_clause(w.id, clause, ClauseStatus.ADOPTED)
+    store.set_commitment(w.id, clause, "la coordination", "2026-12-01")
+    store.set_charter_details(w.id, {"review_date": "2027-11-28"})
+    store.set_phase(w.id, Phase.CHARTER)
+    phone, _ = join(w)
+    page = text(phone.get(f"/j/{w.code}"))
+    assert commitment in page and review in page
+    assert "2026-12-01" not in page and "2027-11-28" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "none", "zero"),
+    [("fr", "Aucune clause adoptée", "0 clause"), ("en", "No clause adopted yet", "0 clauses")],
+)
+def test_no_adopted_clause_reads_as_none_not_zero(make_workshop, store, join, lang, none, zero):
+    w = make_workshop(phase="map", lang=lang)
+    store.set_phase(w.id, Phase.NEGOTIATION)
+    store.add_clause(w.id, None, "Brouillon")
+    client, _ = join(w)
+    page = text(client.get(f"/s/{w.code}"))
+    assert none in page and zero not in page
+
+
+def test_the_paper_consent_form_asks_for_their_answer(make_workshop, store, facilitator):
+    w = make_workshop(phase="screening")
+    facilitator.post(
+        f"/f/w/{w.code}/paper",
+        data={"csrf": csrf(facilitator), "sheet": "1", "whatsapp-users:means": "fine"},
+    )
+    store.set_phase(w.id, Phase.MAP)
+    store.set_phase(w.id, Phase.NEGOTIATION)
+    store.open_round(w.id, store.add_clause(w.id, None, "Une clause"))
+    page = text(facilitator.get(f"/f/w/{w.code}"))
+    assert "Sa réponse (bulletin papier)" in page and "Votre réponse" not in page

@@ -106,7 +106,7 @@ def test_paper_follows_the_phones_rules_in_every_phase(make_workshop, facilitato
         follow_redirects=True,
         data={"csrf": csrf(facilitator), "sheet": "1", "whatsapp-users:means": "fine"},
     )
-    assert "dépistage n'est pas ouvert" in text(refused)
+    assert "réponses individuelles ne sont pas ouvertes" in text(refused)
     assert store.progress(w.id)["participants"] == 0 and store.answer_counts(w.id) == []
 
 

@@ -118,7 +118,8 @@ def test_cards_are_closed_outside_screening(store, make_workshop, join):
     phone, _ = join(workshop)
     assert phone.get(f"/j/{workshop.code}/card/1").status_code == 302
     refused = _answer_card(phone, workshop, 1, means="fine")
-    assert refused.status_code == 409 and "dépistage n'est pas ouvert" in text(refused)
+    assert refused.status_code == 409
+    assert "réponses individuelles ne sont pas ouvertes" in text(refused)
     assert store.progress(workshop.id)["answers"] == 0
 
 

@@ -47,7 +47,13 @@ _ONE = {"fr": lambda n: n <= 1, "en": lambda n: n == 1}
 
 
 def translate_n(lang: str, key: str, n: int, **params: object) -> str:
-    """The text for a count: `key.one` or `key.other`, filled with `n` and params."""
+    """The text for a count: `key.one` or `key.other`, filled with `n` and params.
+
+    A key may also have a `key.zero` form ("Aucune clause adoptée" rather than "0 clause
+    adoptée"): it is used when n == 0 and the catalogues have it.
+    """
+    if n == 0 and f"{key}.zero" in catalogue(DEFAULT):
+        return translate(lang, f"{key}.zero", n=n, **params)
     form = "one" if _ONE.get(lang, _ONE["en"])(n) else "other"
     return translate(lang, f"{key}.{form}", n=n, **params)
 
