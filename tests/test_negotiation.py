@@ -1,5 +1,7 @@
 """From the map to adopted clauses: decisions, consent rounds, dissent kept, commitments."""
 
+import html
+import re
 import threading
 
 import pytest
@@ -290,3 +292,23 @@ def test_the_paper_consent_form_asks_for_their_answer(make_workshop, store, faci
     store.open_round(w.id, store.add_clause(w.id, None, "Une clause"))
     page = text(facilitator.get(f"/f/w/{w.code}"))
     assert "Sa réponse (bulletin papier)" in page and "Votre réponse" not in page
+
+
+def test_a_suggested_wording_becomes_a_clause_in_one_click(negotiating, store, join, facilitator):
+    w = negotiating
+    store.set_focus(w.id, "whatsapp-users")
+    phone, _ = join(w)
+    post(phone, f"/j/{w.code}/suggest", text="Nous proposons Signal à qui l'accepte")
+    page = facilitator.get(f"/f/w/{w.code}").get_data(as_text=True)
+    [(action, fields)] = re.findall(
+        r'<form method="post" action="([^"]+)" class="inline-form">(.*?)</form>', page, re.S
+    )
+    assert "En faire une clause" in fields
+    data = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', fields)}
+    assert facilitator.post(action, data=data).status_code == 303  # the one click
+    [clause] = store.clauses(w.id)
+    assert (clause["practice_id"], clause["text"], clause["status"]) == (
+        "whatsapp-users",
+        "Nous proposons Signal à qui l'accepte",
+        "draft",
+    )
