@@ -144,11 +144,11 @@ class Workshop:
         self.facilitator, self.screen, self.phone, self.visitor, self.reader = (
             context.new_page() for context in self.contexts
         )  # the reader is a phone that reads the workshop in the other language
-        self.facilitator.goto(server.facilitator_url)
+        goto(self.facilitator, server.facilitator_url)
         if lang == "fr":
             self.code = create_workshop(self.facilitator, server)  # through the UI
         else:
-            self.facilitator.goto(f"{self.base}/f/?lang=en")
+            goto(self.facilitator, f"{self.base}/f/?lang=en")
             self.http.get(f"{self.base}/f/?lang=en", timeout=10)
             self.code = self._create_over_http()
         self.people: list[requests.Session] = []
@@ -209,12 +209,12 @@ class Workshop:
     # -- what each phase brings ---------------------------------------------------------
 
     def _set_up_joining(self) -> None:
-        self.phone.goto(f"{self.base}/j/{self.code}")
+        goto(self.phone, f"{self.base}/j/{self.code}")
         self.phone.locator("#pseudonym").fill(self.text["pseudonym"])
         self.phone.locator("main form button[type=submit]").click()
         self.phone.locator("#live-status").wait_for(state="attached")
         other = {"fr": "en", "en": "fr"}[self.lang]
-        self.reader.goto(f"{self.base}/j/{self.code}/lang/{other}")
+        goto(self.reader, f"{self.base}/j/{self.code}/lang/{other}")
         self.reader.locator("main form button[type=submit]").click()
         self.reader.locator("#live-status").wait_for(state="attached")
         assert self.reader.locator("html").get_attribute("lang") == other
@@ -256,13 +256,13 @@ class Workshop:
         names = sorted(set(re.findall(r'name="([^"]+:(?:means|values|prescriptions))"', paper)))
         self.post(self.http, f"/f/w/{self.code}/paper", sheet="1", **dict.fromkeys(names, "fine"))
         # The phone answers one question of the first card.
-        self.phone.goto(f"{self.base}/j/{self.code}/card/1")
+        goto(self.phone, f"{self.base}/j/{self.code}/card/1")
         self.phone.locator(".sphere-means .choice-discuss").click()
         wait_for(lambda: self.phone.locator(".sphere-means .save-status").inner_text().strip())
         # A second workshop, in easy-read mode, that the same phone joins.
         self.easy = self._create_over_http(easy_read=True)
         self.post(self.http, f"/f/w/{self.easy}/phase", phase="screening")
-        self.phone.goto(f"{self.base}/j/{self.easy}")
+        goto(self.phone, f"{self.base}/j/{self.easy}")
         self.phone.locator("main form button[type=submit]").click()
         self.phone.wait_for_url(f"**/j/{self.easy}")
 
@@ -314,7 +314,7 @@ class Workshop:
         )
         self.post(self.people[2], f"/j/{code}/suggest", text=t["suggestion"])
         self.post(self.http, f"/f/w/{code}/paper-consent", sheet="1", value="consent", reason="")
-        self.phone.goto(f"{self.base}/j/{code}")
+        goto(self.phone, f"{self.base}/j/{code}")
         self.phone.locator(".choice-reservation").click()
         self.phone.locator("#reason").fill(t["reserve"])
         self.phone.locator(".consent-form button[type=submit]").click()
@@ -371,7 +371,7 @@ class Workshop:
         }
         start, refuse = refused.get(name, (name, None))
         page, url = where[start]
-        page.goto(url)
+        goto(page, url)
         if refuse:
             with page.expect_response(lambda r: r.request.resource_type == "document") as posted:
                 refuse(page)
@@ -404,6 +404,20 @@ class Workshop:
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+
+def goto(page, url: str) -> None:
+    """Open `url`, again if the page's own live reload got in the way: participant.js
+    reloads a page when the room adds a card or the phase moves, and since responses no
+    longer wait for a delayed ACK that reload can land while the test is navigating."""
+    for attempt in range(3):
+        try:
+            page.goto(url)
+            return
+        except Exception as error:  # playwright's Error, "interrupted by another navigation"
+            if "interrupted by another navigation" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_load_state()
 
 
 @pytest.fixture(scope="module")
