@@ -25,7 +25,8 @@ from workshop.charter.document import Charter, build, clean, format_date
 from workshop.charter.html import render_html
 from workshop.charter.markdown import md_block, md_text, render_markdown
 from workshop.charter.ods import ODS_MIMETYPE, render_ods
-from workshop.charter.odt import ODT_MIMETYPE, odf_text, render_odt
+from workshop.charter.odt import ODT_MIMETYPE, render_odt
+from workshop.charter.opendocument import odf_text
 from workshop.charter.outline import outline
 from workshop.charter.sheets import CSV_MEDIA_TYPE, render_csv
 from workshop.charter.svg import map_svg

@@ -9,13 +9,10 @@ printed page.
 
 from __future__ import annotations
 
-import io
-import zipfile
-from datetime import datetime
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from workshop.charter.document import clean
-from workshop.charter.odt import odf_text
+from workshop.charter.opendocument import meta, odf_text, package
 from workshop.charter.sheets import Cell, Sheet, sheets
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -115,53 +112,14 @@ def _styles(lang: str) -> str:
     )
 
 
-def _meta(archive: dict, title: str) -> str:
-    created = ""
-    try:
-        stamp = datetime.fromisoformat(str(archive.get("exported_at")))
-        created = (
-            f"<meta:creation-date>{stamp.replace(tzinfo=None).isoformat()}</meta:creation-date>"
-        )
-    except ValueError:
-        pass
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_NS}><office:meta>'
-        "<meta:generator>Sphères</meta:generator>"
-        f"<dc:title>{escape(clean(title))}</dc:title>"
-        f"<dc:language>{escape(archive['workshop']['lang'])}</dc:language>{created}"
-        "</office:meta></office:document-meta>"
-    )
-
-
-_MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-    'manifest:version="1.3">'
-    f'<manifest:file-entry manifest:full-path="/" manifest:version="1.3" '
-    f'manifest:media-type="{ODS_MIMETYPE}"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
-    '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
-
-
 def render_ods(archive: dict) -> bytes:
     """The four sheets (answers, map, decisions, clauses) as an OpenDocument spreadsheet;
     the archive is checked once, by `sheets`."""
     tables = sheets(archive)
-    lang = archive["workshop"]["lang"]
-    entries = [
-        ("mimetype", ODS_MIMETYPE, zipfile.ZIP_STORED),
-        ("META-INF/manifest.xml", _MANIFEST, zipfile.ZIP_DEFLATED),
-        ("content.xml", _content(tables), zipfile.ZIP_DEFLATED),
-        ("styles.xml", _styles(lang), zipfile.ZIP_DEFLATED),
-        ("meta.xml", _meta(archive, archive["workshop"]["title"]), zipfile.ZIP_DEFLATED),
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
-        for name, text, method in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = method
-            package.writestr(info, text.encode("utf-8"))
-    return buffer.getvalue()
+    workshop = archive["workshop"]
+    return package(
+        ODS_MIMETYPE,
+        _content(tables),
+        _styles(workshop["lang"]),
+        meta(_NS, workshop["title"], workshop["lang"], archive.get("exported_at")),
+    )

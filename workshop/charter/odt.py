@@ -7,12 +7,6 @@ so that the document edits like one typed there.
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from datetime import datetime
-from xml.sax.saxutils import escape
-
 from workshop.charter.blocks import (
     Block,
     Bullets,
@@ -31,7 +25,8 @@ from workshop.charter.blocks import (
     Table,
     Text,
 )
-from workshop.charter.document import ROOM_MARK, Charter, Clause, build, clean
+from workshop.charter.document import ROOM_MARK, Charter, Clause, build
+from workshop.charter.opendocument import meta, odf_text, package
 from workshop.charter.outline import outline
 
 _NS = (
@@ -46,19 +41,6 @@ _NS = (
     'office:version="1.3"'
 )
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
-
-
-def odf_text(text: object) -> str:
-    """User text as ODF paragraph content: escaped, with its line breaks and runs of
-    spaces kept (ODF collapses whitespace unless told)."""
-    lines = [escape(line) for line in clean(text).split("\n")]
-    lines = [
-        re.sub(r"  +", lambda m: f' <text:s text:c="{len(m[0]) - 1}"/>', line).replace(
-            "\t", "<text:tab/>"
-        )
-        for line in lines
-    ]
-    return "<text:line-break/>".join(lines)
 
 
 class _Odt:
@@ -309,55 +291,16 @@ def _styles(lang: str) -> str:
     )
 
 
-def _meta(c: Charter, archive: dict) -> str:
-    created = ""
-    try:
-        stamp = datetime.fromisoformat(str(archive.get("exported_at")))
-        created = (
-            f"<meta:creation-date>{stamp.replace(tzinfo=None).isoformat()}</meta:creation-date>"
-        )
-    except ValueError:
-        pass
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_NS}><office:meta>'
-        "<meta:generator>Sphères</meta:generator>"
-        f"<dc:title>{escape(clean(c.t('charter.kicker') + ' — ' + c.title))}</dc:title>"
-        f"<dc:language>{escape(c.lang)}</dc:language>{created}"
-        "</office:meta></office:document-meta>"
-    )
-
-
-_MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-    'manifest:version="1.3">'
-    f'<manifest:file-entry manifest:full-path="/" manifest:version="1.3" '
-    f'manifest:media-type="{ODT_MIMETYPE}"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
-    '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
-
-
 def render_odt(archive: dict) -> bytes:
     """The charter as an OpenDocument text the organisation edits in LibreOffice.
 
-    Written by hand to need no library: the `mimetype` entry comes first and is stored
-    uncompressed, as the OpenDocument package format requires to recognise the file.
+    Written by hand to need no library (the package: `opendocument.py`).
     """
     c = build(archive)
-    entries = [
-        ("mimetype", ODT_MIMETYPE, zipfile.ZIP_STORED),
-        ("META-INF/manifest.xml", _MANIFEST, zipfile.ZIP_DEFLATED),
-        ("content.xml", _content(c), zipfile.ZIP_DEFLATED),
-        ("styles.xml", _styles(c.lang), zipfile.ZIP_DEFLATED),
-        ("meta.xml", _meta(c, archive), zipfile.ZIP_DEFLATED),
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
-        for name, text, method in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = method
-            package.writestr(info, text.encode("utf-8"))
-    return buffer.getvalue()
+    title = c.t("charter.kicker") + " — " + c.title
+    return package(
+        ODT_MIMETYPE,
+        _content(c),
+        _styles(c.lang),
+        meta(_NS, title, c.lang, archive.get("exported_at")),
+    )
