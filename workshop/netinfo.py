@@ -28,6 +28,10 @@ def lan_address(probe=_PROBE) -> str | None:
     return None if ipaddress.ip_address(address).is_loopback else address
 
 
+#: Names that always reach this machine only: a rebinding page can never carry them.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -51,7 +55,7 @@ def base_url(host: str, port: int, public_url: str | None = None, lan=lan_addres
 def own_hosts(host: str, public_url: str | None = None, lan=lan_address) -> list[str]:
     """The names this server answers to: loopback, the address it listens on (the LAN
     address when it listens everywhere), and the public URL's host."""
-    hosts = ["localhost", "127.0.0.1", "::1"]
+    hosts = list(LOOPBACK_NAMES)
     if host in _WILDCARDS:
         address = lan()
         if address:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, request
 
+from workshop.netinfo import LOOPBACK_NAMES
 from workshop.tokens import new_token, token_hash
 
 __all__ = ["new_token", "token_hash"]
@@ -69,8 +70,6 @@ def check_csrf() -> None:
         abort(400, description="error.csrf")
 
 
-#: Names that always reach this machine only: a rebinding page can never carry them.
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 #: Set by `HostGuard` on a request whose Host is not ours, for `check_host` to refuse.
 FOREIGN_HOST = "workshop.foreign_host"
 _HOST = re.compile(r"(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::([0-9]{1,5}))?")
