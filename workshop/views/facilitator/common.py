@@ -57,3 +57,8 @@ def back(workshop, error: Invalid | None = None, anchor: str | None = "negotiati
 def decks() -> dict:
     """The decks this server loaded (shipped ones and --decks folders)."""
     return current_app.extensions["workshop.decks"]
+
+
+def other_languages(deck) -> list:
+    """The same deck in the other languages this server has (their cards share ids)."""
+    return [d for d in decks().values() if d.id == deck.id and d.lang != deck.lang]

@@ -10,7 +10,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from workshop.model import LANGUAGES, REGISTERS, Invalid, parse_title
 from workshop.views import message, store
-from workshop.views.facilitator.common import bp, decks, facilitator_only
+from workshop.views.facilitator.common import bp, decks, facilitator_only, other_languages
 
 DEFAULT_DECK = "social-work"
 
@@ -92,7 +92,7 @@ def _chosen_in_order(deck, form) -> list[dict]:
 def _with_translations(deck, practices: list[dict]) -> tuple[list[dict], dict]:
     """Copy the same deck's other languages into the workshop, so that each participant
     can read the cards in their own language whatever the workshop's language."""
-    others = [d for d in decks().values() if d.id == deck.id and d.lang != deck.lang]
+    others = other_languages(deck)
     spheres = {**deck.spheres, "i18n": {d.lang: d.spheres for d in others}}
     cards = []
     for practice in practices:

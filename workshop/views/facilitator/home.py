@@ -19,7 +19,7 @@ from workshop.model import (
 )
 from workshop.netinfo import qr_svg
 from workshop.views import broadcaster, join_url, live, message, refusal, store, workshop_or_404
-from workshop.views.facilitator.common import back, bp, decks, facilitator_only
+from workshop.views.facilitator.common import back, bp, decks, facilitator_only, other_languages
 
 
 @bp.get("/")
@@ -200,7 +200,7 @@ def _register_labels(workshop, register: str) -> dict:
     deck = decks().get(workshop.deck)
     if deck is None or not register:
         return {"register_label": ""}
-    others = [d for d in decks().values() if d.id == deck.id and d.lang != deck.lang]
+    others = other_languages(deck)
     return {
         "register_label": deck.register_label(register),
         "i18n": {d.lang: {"register_label": d.register_label(register)} for d in others},
