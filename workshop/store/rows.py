@@ -31,6 +31,9 @@ class Workshop:
     demo: bool
     created_at: str
     practices: tuple[dict, ...]
+    #: The running timer, if the facilitator set one: {"kind", "seconds", "ends"} where
+    #: `ends` is a UNIX time of the server's clock.
+    timer: dict | None = None
 
     @property
     def practice_ids(self) -> set[str]:
@@ -70,6 +73,7 @@ def read_workshop(conn: sqlite3.Connection, row: sqlite3.Row) -> Workshop:
         demo=bool(row["demo"]),
         created_at=row["created_at"],
         practices=practices,
+        timer=json.loads(row["timer"]) if row["timer"] else None,
     )
 
 

@@ -244,6 +244,11 @@ SCHEMA = [
 
     ALTER TABLE answer ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     """,
+    # version 5: the facilitator's optional timer (JSON: what it times, its length in
+    # seconds, and when it ends in the server's clock), shown on the projector and phones
+    """
+    ALTER TABLE workshop ADD COLUMN timer TEXT;
+    """,
 ]
 
 #: From this version on, every connection had `secure_delete` on: a file migrated from

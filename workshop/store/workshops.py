@@ -128,6 +128,12 @@ class Workshops(Engine):
         sql = "UPDATE workshop SET focus=? WHERE id=?"
         self.write_workshop(lambda c: c.execute(sql, (practice_id, workshop_id)))
 
+    def set_timer(self, workshop_id: int, timer: dict | None) -> None:
+        """Start (a dict, see `Workshop.timer`) or stop (None) the workshop's timer."""
+        sql = "UPDATE workshop SET timer=? WHERE id=?"
+        text = json.dumps(timer) if timer else None
+        self.write_workshop(lambda c: c.execute(sql, (text, workshop_id)))
+
     def set_charter_details(self, workshop_id: int, details: dict) -> None:
         sql = "UPDATE workshop SET charter=? WHERE id=?"
         text = json.dumps(details, ensure_ascii=False)
