@@ -40,6 +40,7 @@ def seed_room(
     easy_read: bool = False,
     participants: int = PARTICIPANTS,
     seed: int = 11,
+    results_hidden: bool = False,
 ) -> str:
     """Create the workshop in `data` (a folder no server uses yet); return its join code."""
     data.mkdir(parents=True, exist_ok=True)
@@ -54,7 +55,7 @@ def seed_room(
             deck.key,
             deck.spheres,
             list(deck.practices),
-            results_hidden=False,
+            results_hidden=results_hidden,
             easy_read=easy_read,
         )
         workshop = store.workshop_by_id(wid)

@@ -56,7 +56,9 @@ def test_a_participant_reads_in_their_own_language(facilitator, store, join):
     assert "We talk with service users on WhatsApp" in page
     assert "To discuss" in page and "Means" in page
     # The facilitator's workshop stays in French.
-    assert "Nous parlons avec les personnes sur WhatsApp" in text(facilitator.get(f"/s/{code}"))
+    store.set_phase(workshop.id, Phase.MAP)
+    projector = text(facilitator.get(f"/s/{code}?practice=whatsapp-users"))
+    assert "Nous parlons avec les personnes sur WhatsApp" in projector
 
 
 def test_read_aloud_buttons_carry_the_text_and_wait_for_javascript(facilitator, store, join):

@@ -203,7 +203,8 @@ def test_a_hidden_comment_leaves_the_room_and_stays_in_the_archive(
         },
     )
     store.set_phase(w.id, Phase.MAP)
-    assert "Mme Durand" in text(facilitator.get(f"/s/{w.code}"))
+    focus = f"/s/{w.code}?practice=whatsapp-users"  # the projector shows comments in focus
+    assert "Mme Durand" in text(facilitator.get(focus))
     [comment] = [c for c in store.comments_for_moderation(w.id) if "Durand" in c["text"]]
     page = text(facilitator.get(f"/f/w/{w.code}"))
     assert "Mme Durand" in page and "Masquer" in page
@@ -211,7 +212,7 @@ def test_a_hidden_comment_leaves_the_room_and_stays_in_the_archive(
         f"/f/w/{w.code}/comments/{comment['id']}", data={"csrf": csrf(facilitator), "hidden": "1"}
     )
     assert hidden.status_code == 303
-    for page in (facilitator.get(f"/s/{w.code}"), phone.get(f"/j/{w.code}")):
+    for page in (facilitator.get(focus), phone.get(f"/j/{w.code}")):
         assert "Mme Durand" not in text(page) and "Pratique" in text(page)
     archive = build_archive(store, store.workshop_by_id(w.id))
     [kept] = [a for a in archive["answers"] if "Durand" in a["comment"]]
@@ -220,7 +221,7 @@ def test_a_hidden_comment_leaves_the_room_and_stays_in_the_archive(
     shown = facilitator.post(
         f"/f/w/{w.code}/comments/{comment['id']}", data={"csrf": csrf(facilitator), "hidden": "0"}
     )
-    assert shown.status_code == 303 and "Mme Durand" in text(facilitator.get(f"/s/{w.code}"))
+    assert shown.status_code == 303 and "Mme Durand" in text(facilitator.get(focus))
 
 
 def test_moderation_is_the_facilitators_alone(make_workshop, join, client, store):

@@ -184,7 +184,8 @@ def test_the_projector_shows_the_round_without_names(negotiating, store, join, s
     screen = sio({"role": "screen", "code": w.code})
     app.extensions["workshop.realtime"].flush()
     state = [e["args"][0] for e in screen.get_received() if e["name"] == "state"][-1]
-    html = state["negotiation"]
+    html = state["stage"]
+    assert state["view"] == "negotiation"
     assert "Nous utilisons Signal." in html and "Pas d&#39;accord" in html
     assert "Camille" not in html
     assert 'data-tally="objection">1<' in html

@@ -66,7 +66,8 @@ def test_map_pushes_are_coalesced(app, make_workshop, join, sio):
     states = events(screen, "state")
     assert len(states) == 1
     assert states[0]["progress"]["answers"] == 15 and states[0]["progress"]["finished"] == 0
-    assert states[0]["map"].count("<tr>") == 4  # header + 3 practices
+    assert states[0]["view"] == "overview"
+    assert states[0]["stage"].count('class="tile level-') == 3  # every practice
     for phone in phones:
         assert events(phone, "state") == []  # phones never get the projector's state
 
@@ -82,7 +83,8 @@ def test_hidden_results_stay_off_the_projector_until_revealed(
     realtime = app.extensions["workshop.realtime"]
     realtime.flush()
     screen_state = events(screen, "state")[-1]
-    assert screen_state["map"] is None and screen_state["progress"]["answers"] == 1
+    assert screen_state["view"] == "progress" and screen_state["progress"]["answers"] == 1
+    assert 'class="fill-problem"' not in screen_state["stage"]  # no distribution at all
     assert "Problème" in events(boss, "state")[-1]["map"]
 
     facilitator.get(f"/f/w/{workshop.code}")
@@ -91,7 +93,8 @@ def test_hidden_results_stay_off_the_projector_until_revealed(
     )
     assert {"phase": "map"} in events(phone, "phase")
     realtime.flush()
-    assert "Problème" in events(screen, "state")[-1]["map"]
+    revealed = events(screen, "state")[-1]
+    assert revealed["view"] == "overview" and 'class="fill-problem"' in revealed["stage"]
     assert "Problème" in events(phone, "map")[-1]["map"]
 
 
@@ -99,9 +102,12 @@ def test_projector_page_hides_results_until_revealed(client, make_workshop, join
     workshop = make_workshop(phase="screening", hidden=True)
     phone = participant(sio, join, workshop)
     phone.emit("answer", {**ANSWER, "comment": "secret avant révélation"}, callback=True)
-    assert "secret avant révélation" not in client.get(f"/s/{workshop.code}").get_data(as_text=True)
+    focus = f"/s/{workshop.code}?practice={ANSWER['practice']}"
+    for url in (f"/s/{workshop.code}", focus, focus.replace("?", "/stage?")):
+        page = client.get(url).get_data(as_text=True)
+        assert "secret avant révélation" not in page and 'class="fill-problem"' not in page
     store.set_phase(workshop.id, Phase.MAP)
-    assert "secret avant révélation" in client.get(f"/s/{workshop.code}").get_data(as_text=True)
+    assert "secret avant révélation" in client.get(focus).get_data(as_text=True)
 
 
 def test_every_page_follows_the_phase(make_workshop, join, sio, facilitator):

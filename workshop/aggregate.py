@@ -145,6 +145,11 @@ class Row:
     def answered(self) -> int:
         return sum(cell.answered for cell in self.cells.values())
 
+    @property
+    def people(self) -> int:
+        """How many answered this card (its most answered sphere)."""
+        return max(cell.answered for cell in self.cells.values())
+
     def order_key(self) -> tuple:
         cells = self.cells.values()
         return (

@@ -135,6 +135,10 @@ def _install_i18n(app: Flask) -> None:
         own = (item.get("i18n") or {}).get(g.get("lang")) or {}
         return own.get(field) or item.get(field, "")
 
+    def short_label(item: dict) -> str:
+        """A card's short label (the projector's overview), else its title."""
+        return localized(item, "short") or localized(item, "title")
+
     def sphere_text(workshop, sphere: str, field: str) -> str:
         """A sphere's label, question, easy-read question or help, in the reader's language."""
         spheres = workshop.spheres
@@ -153,6 +157,7 @@ def _install_i18n(app: Flask) -> None:
         csrf_token=security.csrf_token,
         languages=supported,
         localized=localized,
+        short_label=short_label,
         sphere_text=sphere_text,
         limits={"comment": MAX_COMMENT},
     )

@@ -50,6 +50,44 @@ class Snapshot:
         focus = self.workshop.focus
         return next((r for r in self.rows if focus and r.practice["id"] == focus), None)
 
+    def row(self, practice_id: str | None) -> Row | None:
+        """The map's row of one practice, with its place in the tension order."""
+        return next((r for r in self.rows if practice_id and r.practice["id"] == practice_id), None)
+
+    def stage(self, practice_id: str | None = None) -> tuple[str, Row | None]:
+        """What the projector shows now (templates/screen/_<view>.html), and of which
+        practice: the phase decides, then the practice in focus, the facilitator's
+        (`workshop.focus`) or one the projector's keys asked for (`practice_id`).
+
+        - joining: the join view (screen.html itself: the QR code needs the request);
+        - screening: the progress, or the overview if results are not hidden;
+        - map: one practice in focus, else the overview of every practice;
+        - negotiation: the practice under discussion with its round, else the overview in
+          tension order; another practice the keys asked for, in focus;
+        - charter: the adopted clauses.
+
+        `practice_id` "" asks for the overview (the projector's Esc) in the map and
+        negotiation phases.
+        """
+        workshop = self.workshop
+        phase = workshop.phase
+        if phase == Phase.JOINING:
+            return "join", None
+        if phase == Phase.CHARTER:
+            return "charter", None
+        if phase == Phase.SCREENING:
+            return ("progress" if workshop.results_hidden else "overview"), None
+        if practice_id == "":
+            return "overview", None
+        if phase == Phase.NEGOTIATION and practice_id in (None, workshop.focus):
+            if self.open_round:  # the round's practice (None: a clause for the charter)
+                return "negotiation", self.row(self.open_round["practice_id"])
+            if workshop.focus:
+                return "negotiation", self.row(workshop.focus)
+            return "overview", None
+        row = self.row(practice_id or workshop.focus)
+        return ("focus", row) if row else ("overview", None)
+
     @property
     def adopted(self) -> list[dict]:
         return [c for c in self.clauses if c["status"] in ("adopted", "adopted_with_dissent")]
@@ -86,6 +124,8 @@ class _Entry:
     snapshot: Snapshot
     maps: dict[str, str | None] = field(default_factory=dict)
     negotiations: dict[str, str | None] = field(default_factory=dict)
+    #: The projector's stage, by (language, practice asked for by its keys or "").
+    stages: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class Views:
@@ -112,6 +152,32 @@ class Views:
             "map": self._render(entry, lang, "map"),
             "negotiation": self._render(entry, lang, "negotiation"),
         }
+
+    def screen_state(self, workshop: Workshop, practice_id: str | None = None) -> dict:
+        """What the projector shows: its stage's HTML and what it needs to follow along."""
+        entry = self._entry(workshop)
+        snapshot = entry.snapshot
+        return {
+            "phase": snapshot.workshop.phase.value,
+            "progress": snapshot.progress,
+            "focus": snapshot.workshop.focus,
+            "view": snapshot.stage(practice_id)[0],
+            "stage": self.stage(workshop, practice_id),
+        }
+
+    def stage(self, workshop: Workshop, practice_id: str | None = None) -> str:
+        """The projector's stage in the workshop's language (rendered once per change)."""
+        entry = self._entry(workshop)
+        snapshot, lang = entry.snapshot, workshop.lang
+        key = (lang, practice_id or "")
+        if key not in entry.stages:
+            view, row = snapshot.stage(practice_id)
+            with self.app.app_context():
+                g.lang = lang
+                entry.stages[key] = render_template(
+                    "screen/_stage.html", s=snapshot, view=view, row=row
+                )
+        return entry.stages[key]
 
     def map_html(self, workshop: Workshop, lang: str) -> str | None:
         """The map alone, as a participant reading `lang` sees it."""

@@ -40,17 +40,6 @@ def room(workshop_id: int, audience: str | None = None) -> str:
     return f"w{workshop_id}" + (f":{audience}" if audience else "")
 
 
-def map_visible(workshop: Workshop, audience: str) -> bool:
-    """Who sees the distributions: the facilitator always, the room once revealed."""
-    if audience == "facilitator":
-        return True
-    if workshop.phase == Phase.MAP:
-        return True
-    return (
-        audience == "screen" and not workshop.results_hidden and workshop.phase == Phase.SCREENING
-    )
-
-
 ROLES = ("participant", "screen", "facilitator")
 
 
@@ -102,9 +91,9 @@ class Broadcaster:
 
     def push(self, workshop: Workshop) -> None:
         state = self.views.state(workshop)
-        for audience in ("facilitator", "screen"):
-            payload = state if map_visible(workshop, audience) else {**state, "map": None}
-            self.socketio.emit("state", payload, to=room(workshop.id, audience))
+        self.socketio.emit("state", state, to=room(workshop.id, "facilitator"))
+        screen = self.views.screen_state(workshop)
+        self.socketio.emit("state", screen, to=room(workshop.id, "screen"))
         if workshop.phase == Phase.MAP:
             # Each participant reads the map in their own language: one render for each
             # language a phone of this workshop actually reads.

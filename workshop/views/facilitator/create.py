@@ -101,7 +101,9 @@ def _with_translations(deck, practices: list[dict]) -> tuple[list[dict], dict]:
             twin = other.practice(practice["id"])
             if twin is not None:
                 translations[other.lang] = {
-                    key: twin[key] for key in ("title", "description", "easy_read") if key in twin
+                    key: twin[key]
+                    for key in ("title", "short", "description", "easy_read")
+                    if key in twin
                 }
                 translations[other.lang]["register_label"] = other.register_label(twin["register"])
         cards.append({**practice, "i18n": translations})
