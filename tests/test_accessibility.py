@@ -68,7 +68,8 @@ IN_PHASE = {
         "easy-read-card",
         "easy-read-card-refused",
     ],
-    "negotiation": ["consent-refused"],
+    "map": ["projector-focus"],
+    "negotiation": ["consent-refused", "projector-focus", "projector-overview"],
 }
 # Pages that do not change with a workshop's phase: checked once per language, at the end.
 ANY_PHASE = [
@@ -349,6 +350,9 @@ class Workshop:
             "ballots": (self.facilitator, f"{base}/f/w/{code}/ballots?count=2"),
             "creation-form": (self.facilitator, f"{base}/f/new?wlang={lang}"),
             "projector": (self.screen, f"{base}/s/{code}"),
+            # what the projector's keys show: one practice in focus, the overview
+            "projector-focus": (self.screen, f"{base}/s/{code}?practice={PRACTICES[0]}"),
+            "projector-overview": (self.screen, f"{base}/s/{code}?view=overview"),
             "decks": (self.screen, f"{base}/decks/"),
             "deck-print": (self.screen, f"{base}/decks/social-work.{lang}/print"),
             "join": (self.visitor, f"{base}/j/{code}"),

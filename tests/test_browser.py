@@ -97,7 +97,7 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
         phone.get_by_role("button", name="Entrer dans l'atelier").click()
         phone.get_by_role("heading", name="Vous êtes dans l'atelier").wait_for()
     wait_for(
-        lambda: projector.locator(".screen-count [data-field=participants]").inner_text() == "2"
+        lambda: projector.locator(".join-count [data-field=participants]").inner_text() == "2"
     )
 
     facilitator.get_by_role("button", name="Ouvrir les réponses individuelles").click()
@@ -123,15 +123,20 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
             == "2"
         )
     )
-    assert projector.locator(".map").count() == 0
+    assert projector.locator(".tile").count() == 0
     facilitator.get_by_role("button", name="Montrer la carte").click()
-    projector.locator("table.map").wait_for()
-    row = projector.locator("table.map tbody tr").first
-    assert "Nous parlons avec les personnes sur WhatsApp" in row.inner_text()
-    assert row.locator("td").first.locator(".count-problem b").inner_text() == "2"
-    assert row.locator("td").nth(1).locator(".count-discuss b").inner_text() == "1"
-    row.locator("td").nth(1).get_by_text("1 commentaire").click()
-    assert "Les messages restent sur nos téléphones perso" in row.inner_text()
+    projector.locator(".tile").first.wait_for()
+    assert projector.locator(".tile-link").count() == 3  # every practice at once
+    projector.locator(".tile-link", has_text="WhatsApp avec les personnes").click()
+    focus = projector.locator("article.focus")
+    focus.wait_for()
+    assert focus.locator("h2").inner_text() == PRACTICES[2]
+    spheres = focus.locator(".sphere-block")
+    assert spheres.nth(0).locator(".count-problem b").inner_text() == "2"
+    assert spheres.nth(1).locator(".count-discuss b").inner_text() == "1"
+    assert "Les messages restent sur nos téléphones perso" in focus.inner_text()
+    projector.keyboard.press("Escape")  # back to the overview, on this screen only
+    projector.locator(".tile").first.wait_for()
     first.get_by_role("heading", name="La carte du groupe").wait_for()
     for page in (facilitator, projector, *phones):
         assert page.errors == []
