@@ -83,3 +83,67 @@ def seed_room(
         return code
     finally:
         store.close()
+
+
+CLAUSES = {
+    "fr": [
+        "Nous échangeons avec les personnes par Signal depuis les téléphones de service,"
+        " et par SMS avec celles qui n'ont pas de smartphone.",
+        "Aucune pièce de dossier n'est déposée dans un stockage en ligne grand public.",
+        "Nous ne collons aucune donnée de personne dans une IA en ligne.",
+    ],
+    "en": [
+        "We talk with people on Signal from the service's phones, and by text message"
+        " with those who have no smartphone.",
+        "No case document is put in a consumer cloud storage.",
+        "We paste no personal data into an online AI.",
+    ],
+}
+REASONS = {
+    "fr": (
+        "Il faut former l'équipe à Signal avant.",
+        "Certaines personnes n'ont pas de smartphone.",
+    ),
+    "en": ("The team needs training on Signal first.", "Some people have no smartphone at all."),
+}
+
+
+def seed_negotiation(data: Path, lang: str = "fr", phase: str = "negotiation") -> str:
+    """The room in negotiation: the most tense practice under discussion with a decision,
+    a clause in an open consent round answered by 9 of 12 (a reservation, an objection);
+    with `phase="charter"`, three clauses adopted instead (one with dissent)."""
+    from workshop.model import ClauseStatus, Consent, DecisionKind
+
+    code = seed_room(data, lang=lang, phase="map")
+    store = Store(data / "workshop.sqlite3")
+    try:
+        workshop = store.workshop(code)
+        practices = [p["id"] for p in workshop.practices]
+        store.set_phase(workshop.id, Phase.NEGOTIATION)
+        if phase == "charter":
+            for i, text in enumerate(CLAUSES[lang]):
+                clause = store.add_clause(workshop.id, practices[i], text)
+                store.open_round(workshop.id, clause)
+                store.close_round(workshop.id, clause)
+                status = ClauseStatus.ADOPTED_WITH_DISSENT if i == 2 else ClauseStatus.ADOPTED
+                store.decide_clause(workshop.id, clause, status)
+            store.set_phase(workshop.id, Phase.CHARTER)
+            return code
+        store.set_focus(workshop.id, practices[0])
+        detail = "par Signal" if lang == "fr" else "by Signal"
+        store.set_decision(workshop.id, practices[0], DecisionKind.REPLACE, detail)
+        clause = store.add_clause(workshop.id, practices[0], CLAUSES[lang][0])
+        round_id = store.open_round(workshop.id, clause)
+        people = store.read(
+            lambda c: [
+                r[0]
+                for r in c.execute("SELECT id FROM participant WHERE workshop_id=?", (workshop.id,))
+            ]
+        )
+        answers = [Consent.CONSENT] * 7 + [Consent.RESERVATION, Consent.OBJECTION]
+        reasons = {Consent.RESERVATION: REASONS[lang][0], Consent.OBJECTION: REASONS[lang][1]}
+        for person, value in zip(people, answers, strict=False):  # 9 of the 12 answer
+            store.save_consent(round_id, person, value, reasons.get(value, ""))
+        return code
+    finally:
+        store.close()

@@ -96,9 +96,7 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
         phone.goto(join_url)
         phone.get_by_role("button", name="Entrer dans l'atelier").click()
         phone.get_by_role("heading", name="Vous êtes dans l'atelier").wait_for()
-    wait_for(
-        lambda: projector.locator(".join-count [data-field=participants]").inner_text() == "2"
-    )
+    wait_for(lambda: projector.locator(".join-count [data-field=participants]").inner_text() == "2")
 
     facilitator.get_by_role("button", name="Ouvrir les réponses individuelles").click()
     for phone in phones:  # every phone follows the phase by itself

@@ -62,8 +62,9 @@ class Snapshot:
         - joining: the join view (screen.html itself: the QR code needs the request);
         - screening: the progress, or the overview if results are not hidden;
         - map: one practice in focus, else the overview of every practice;
-        - negotiation: the practice under discussion with its round, else the overview in
-          tension order; another practice the keys asked for, in focus;
+        - negotiation: the practice under discussion (else the open round's) with its
+          round, else the overview in tension order; another practice the keys asked
+          for, in focus;
         - charter: the adopted clauses.
 
         `practice_id` "" asks for the overview (the projector's Esc) in the map and
@@ -80,10 +81,10 @@ class Snapshot:
         if practice_id == "":
             return "overview", None
         if phase == Phase.NEGOTIATION and practice_id in (None, workshop.focus):
-            if self.open_round:  # the round's practice (None: a clause for the charter)
-                return "negotiation", self.row(self.open_round["practice_id"])
             if workshop.focus:
                 return "negotiation", self.row(workshop.focus)
+            if self.open_round:  # the round's practice (None: a clause for the charter)
+                return "negotiation", self.row(self.open_round["practice_id"])
             return "overview", None
         row = self.row(practice_id or workshop.focus)
         return ("focus", row) if row else ("overview", None)
@@ -124,8 +125,8 @@ class _Entry:
     snapshot: Snapshot
     maps: dict[str, str | None] = field(default_factory=dict)
     negotiations: dict[str, str | None] = field(default_factory=dict)
-    #: The projector's stage, by (language, practice asked for by its keys or "").
-    stages: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: The projector's stage, by language and what its keys asked for (`Snapshot.stage`).
+    stages: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
 
 class Views:
@@ -169,7 +170,7 @@ class Views:
         """The projector's stage in the workshop's language (rendered once per change)."""
         entry = self._entry(workshop)
         snapshot, lang = entry.snapshot, workshop.lang
-        key = (lang, practice_id or "")
+        key = (lang, practice_id)
         if key not in entry.stages:
             view, row = snapshot.stage(practice_id)
             with self.app.app_context():

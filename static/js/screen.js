@@ -79,6 +79,7 @@
     }
     if (asked === null) show(state.stage);
     else fetchStage();
+    document.body.setAttribute("data-live", "");  // the first update arrived
   });
 
   socket.on("phase", function (message) {
