@@ -92,8 +92,9 @@ class Broadcaster:
     def push(self, workshop: Workshop) -> None:
         state = self.views.state(workshop)
         self.socketio.emit("state", state, to=room(workshop.id, "facilitator"))
-        screen = self.views.screen_state(workshop)
-        self.socketio.emit("state", screen, to=room(workshop.id, "screen"))
+        if self.present(room(workshop.id, "screen")):  # a stage costs a render: only if seen
+            screen = self.views.screen_state(workshop)
+            self.socketio.emit("state", screen, to=room(workshop.id, "screen"))
         if workshop.phase == Phase.MAP:
             # Each participant reads the map in their own language: one render for each
             # language a phone of this workshop actually reads.
@@ -102,6 +103,11 @@ class Broadcaster:
                 self.socketio.emit(
                     "map", {"map": html}, to=room(workshop.id, f"participants:{lang}")
                 )
+
+    def present(self, name: str) -> bool:
+        """Whether anyone is connected to the room `name` (on this server: there is one
+        process; several behind a message queue would each see only their own)."""
+        return any(True for _ in self.socketio.server.manager.get_participants("/", name))
 
     def readers(self, workshop_id: int) -> set[str]:
         """The languages the workshop's connected phones read."""
