@@ -18,7 +18,7 @@ from datetime import date
 from workshop import i18n
 from workshop.aggregate import build_map, levels
 from workshop.archive import check_archive
-from workshop.model import Answer, ClauseStatus, Consent, DecisionKind, Sphere
+from workshop.model import FIRST_PASS, Answer, ClauseStatus, Consent, DecisionKind, Sphere
 
 #: The four answers' signs, so the map reads in black and white too.
 ICONS = {Answer.FINE: "✓", Answer.DISCUSS: "↔", Answer.PROBLEM: "✗", Answer.UNSURE: "?"}
@@ -211,14 +211,16 @@ def _int(value: object) -> int:
 
 def _map_source(archive: dict) -> list[tuple[str, float, dict]]:
     """(practice id, tension, cells) in tension order: the archive's map, or one
-    computed from the answers when an archive carries only those."""
+    computed from the first pass's answers when an archive carries only those."""
     if archive.get("map") is not None:
         return [
             (row.get("practice"), float(row.get("tension") or 0), row.get("cells") or {})
             for row in archive["map"]
         ]
     counts = Counter(
-        (a.get("practice"), a.get("sphere"), a.get("value")) for a in archive.get("answers", [])
+        (a.get("practice"), a.get("sphere"), a.get("value"))
+        for a in archive.get("answers", [])
+        if a.get("pass", FIRST_PASS) == FIRST_PASS
     )
     valid = [
         (p, s, v, n)
