@@ -96,6 +96,13 @@ def take(store: Store, workshop: Workshop) -> Snapshot:
     )
 
 
+def _revisit_state(revisit: dict | None) -> dict | None:
+    """The open revisit as the screens hear it: its practice, pass and how many answered."""
+    if revisit is None:
+        return None
+    return {key: revisit[key] for key in ("practice", "pass", "answered")}
+
+
 def _before(store: Store, workshop: Workshop) -> dict[tuple[str, str], Cell]:
     """The earlier workshop's cells, when this one reviews it (then and now)."""
     previous = store.workshop_by_id(workshop.previous_id) if workshop.previous_id else None
@@ -135,6 +142,7 @@ class Views:
             "proposals": len(snapshot.proposals),
             "map": self._render(entry, lang, "map"),
             "negotiation": self._render(entry, lang, "negotiation"),
+            "revisit": _revisit_state(snapshot.open_revisit),
         }
 
     def map_html(self, workshop: Workshop, lang: str) -> str | None:
