@@ -150,3 +150,47 @@ def test_the_spreadsheet_says_each_answers_pass(looped, store):
     assert sorted(row[-1] for row in rows) == ["1", "1", "1", "2", "2", "2", "3"]
     # The comment hidden in pass 2 stays out of the spreadsheet, said hidden.
     assert [row[7:9] for row in rows if row[-1] == "2"].count(["", "oui"]) == 1
+
+
+# --- The charter: the first and the last pass, in every format -------------------------
+
+
+def test_the_charter_shows_the_first_and_the_last_pass_in_every_format(looped, store):
+    import zipfile
+    from io import BytesIO
+    from xml.etree import ElementTree
+
+    archive = build_archive(store, looped)  # pass 2 closed, pass 3 still open
+    md = charter.render(archive, "md").decode()
+    assert "## Nouveaux regards après la discussion" in md
+    assert "| Sphère | Avant (passage 1) | Après (passage 2) | Inquiétude | Accord |" in md
+    assert "| Moyens | ✓1 ↔0 ✗1 ?1 | ✓0 ↔0 ✗3 ?0 | plus inquiets | plus d'accord |" in md
+    assert "| Valeurs | ✓0 ↔0 ✗0 ?0 | ✓0 ↔0 ✗0 ?0 | pas de comparaison possible" in md
+    html = charter.render(archive, "html").decode()
+    assert 'aria-label="Avant et après la discussion : Nous parlons' in html
+    assert html.count("<svg") == 2  # the map, and the practice asked again
+    assert "plus d&#39;accord" in html
+    odt = zipfile.ZipFile(BytesIO(charter.render(archive, "odt")))
+    content = odt.read("content.xml").decode()
+    ElementTree.fromstring(content)
+    assert "Nouveaux regards après la discussion" in content and "plus d'accord" in content
+
+
+def test_a_charter_without_revisits_has_no_such_section(store):
+    older = json.loads((GOLDEN / "v1-demo-fr.json").read_text(encoding="utf-8"))
+    assert "Nouveaux regards" not in charter.render(older, "md").decode()
+    restored = store.workshop_by_id(restore_archive(store, older))
+    assert "Nouveaux regards" not in charter.render(build_archive(store, restored), "html").decode()
+
+
+def test_the_finished_demo_asks_whatsapp_again_and_the_group_moves(app, store):
+    from workshop import demo
+    from workshop.charter.document import build
+
+    deck = app.extensions["workshop.decks"]["social-work.en"]
+    workshop = store.workshop_by_id(demo.create_finished(store, deck))
+    assert store.last_passes(workshop.id) == {"whatsapp-users": 2}
+    [loop] = build(build_archive(store, workshop)).loops
+    assert loop.practice.id == "whatsapp-users" and loop.last_pass == 2
+    words = {(m.concern, m.disagreement) for m in loop.shifts.values()}
+    assert words == {("more_worried", "more_agreed")}
