@@ -156,3 +156,65 @@ def test_erasing_a_workshop_erases_its_revisits(db):
     db.open_revisit(wid, Phase.NEGOTIATION, "p")
     db.delete_workshop(wid)
     assert db.read(lambda c: c.execute("SELECT COUNT(*) FROM revisit").fetchone()[0]) == 0
+
+
+# --- The rules (model.py) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"), [(None, 1), ("", 1), (1, 1), ("2", 2), (2, 2), (9, 9)]
+)
+def test_a_pass_is_a_whole_number_from_one(sent, expected):
+    from workshop.model import parse_pass
+
+    assert parse_pass(sent) == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "key"),
+    [
+        (True, "error.bad_request"),
+        (2.0, "error.bad_request"),
+        ("deux", "error.bad_request"),
+        ("٢", "error.bad_request"),  # a digit, but not an ASCII one
+        ([2], "error.bad_request"),
+        (0, "error.revisit_closed"),
+        (10, "error.revisit_closed"),
+        (2**70, "error.revisit_closed"),
+    ],
+)
+def test_a_pass_that_cannot_be_is_refused(sent, key):
+    from workshop.model import parse_pass
+
+    with pytest.raises(Invalid) as refused:
+        parse_pass(sent)
+    assert refused.value.key == key
+
+
+def test_an_answer_counts_only_in_the_pass_open_for_it():
+    from workshop.model import check_pass
+
+    open_ = {"practice": "p", "pass": 2}
+    check_pass(Phase.SCREENING, "p", 1, None)
+    check_pass(Phase.NEGOTIATION, "p", 2, open_)
+    for phase, practice, pass_, revisit, key in (
+        (Phase.NEGOTIATION, "p", 1, open_, "error.not_screening"),
+        (Phase.NEGOTIATION, "q", 2, open_, "error.revisit_closed"),
+        (Phase.NEGOTIATION, "p", 3, open_, "error.revisit_closed"),
+        (Phase.NEGOTIATION, "p", 2, None, "error.revisit_closed"),
+        (Phase.CHARTER, "p", 2, open_, "error.revisit_closed"),
+    ):
+        with pytest.raises(Invalid) as refused:
+            check_pass(phase, practice, pass_, revisit)
+        assert refused.value.key == key
+
+
+def test_a_practice_is_asked_again_at_most_eight_times(db):
+    wid = _workshop(db)
+    for expected in range(2, 10):
+        assert db.open_revisit(wid, Phase.NEGOTIATION, "p") == expected
+        db.close_revisit(wid)
+    with pytest.raises(Invalid) as refused:
+        db.open_revisit(wid, Phase.NEGOTIATION, "p")
+    assert refused.value.key == "error.too_many_revisits"
+    assert refused.value.params == {"limit": 8}
