@@ -5,7 +5,8 @@ page (the UI helper of test_browser.py) and an English one over HTTP; people joi
 phone and over HTTP, answer, write comments, propose practices (one accepted, one
 waiting), fill in a paper ballot; then each workshop walks through every phase — joining,
 screening, map, negotiation (a practice under discussion, a decision, an adopted clause
-and an open consent round with answers) and charter — and at each phase axe checks the
+and an open consent round with answers, a practice asked again after its discussion, its
+card answered by a phone) and charter — and at each phase axe checks the
 facilitator's pages, the projector and the phones' pages (one phone reads the workshop in
 the other language; a second workshop is in easy-read mode), and the pages a refused form
 comes back to. Phones are 320 px wide, the narrowest issue 5 asks for: no page may be
@@ -69,7 +70,13 @@ IN_PHASE = {
         "easy-read-card-refused",
     ],
     "map": ["projector-focus"],
-    "negotiation": ["consent-refused", "projector-focus", "projector-overview"],
+    "negotiation": [
+        "consent-refused",
+        "projector-focus",
+        "projector-overview",
+        "revisit-card",
+        "revisit-card-refused",
+    ],
 }
 # Pages that do not change with a workshop's phase: checked once per language, at the end.
 ANY_PHASE = [
@@ -320,6 +327,15 @@ class Workshop:
         self.phone.locator("#reason").fill(t["reserve"])
         self.phone.locator(".consent-form button[type=submit]").click()
         self.phone.locator(".consent-form .save-status").wait_for()
+        # The practice under discussion is asked again; one person answers its new look.
+        self.post(self.http, f"/f/w/{code}/revisit", action="open")
+        invited = self.people[0].get(f"{self.base}/j/{code}", timeout=10).text
+        self.revisit_card = re.search(rf"/j/{code}/card/(\d+)", invited).group(1)
+        self.post(
+            self.people[0],
+            f"/j/{code}/card/{self.revisit_card}",
+            **{"pass": "2", "means": "problem", "values": "discuss", "values_comment": t["other"]},
+        )
 
     def _set_up_charter(self) -> None:
         self.post(
@@ -365,12 +381,17 @@ class Workshop:
             "participant-other-language": (self.reader, f"{base}/j/{code}"),
             "card-other-language": (self.reader, f"{base}/j/{code}/card/1"),
             "easy-read-card": (self.phone, f"{base}/j/{getattr(self, 'easy', '')}/card/2"),
+            "revisit-card": (
+                self.phone,
+                f"{base}/j/{code}/card/{getattr(self, 'revisit_card', '1')}",
+            ),
         }
         refused = {  # the page to start from, then what makes the server refuse the form
             "join-refused": ("join", self._refuse_join),
             "card-refused": ("card", self._refuse_card),
             "easy-read-card-refused": ("easy-read-card", self._refuse_card),
             "consent-refused": ("participant", self._refuse_consent),
+            "revisit-card-refused": ("revisit-card", self._refuse_revisit),
             "creation-form-refused": ("creation-form", self._refuse_creation),
         }
         start, refuse = refused.get(name, (name, None))
@@ -394,6 +415,10 @@ class Workshop:
     def _refuse_card(self, page) -> None:
         page.locator("textarea[name$=_comment]").last.fill("x" * 501)  # the limit is 500
         page.locator("button[name=go][value=next]").click()
+
+    def _refuse_revisit(self, page) -> None:
+        page.locator("textarea[name$=_comment]").last.fill("x" * 501)  # the limit is 500
+        page.locator(".revisit-form button[type=submit]").click()
 
     def _refuse_consent(self, page) -> None:
         page.locator(".choice-objection").click()  # an objection needs a reason

@@ -206,6 +206,7 @@ def small_archive(practices, counts):
         "practices": practices,
         "participants": {"count": 12},
         "answers": [],
+        "revisits": [],
         "map": [
             {
                 "practice": r.practice["id"],
@@ -250,7 +251,14 @@ def test_the_charter_and_the_projector_use_the_same_word():
         for _ in range(n):
             seen[p, s] = who = seen.get((p, s), 0) + 1
             answers.append(
-                {"participant": who, "practice": p, "sphere": s, "value": v, "comment": ""}
+                {
+                    "participant": who,
+                    "practice": p,
+                    "sphere": s,
+                    "value": v,
+                    "comment": "",
+                    "pass": 1,
+                }
             )
     bare = {**archive, "map": None, "answers": answers}
     assert {r.practice.id: r.tension for r in document.build(bare).rows} == projector

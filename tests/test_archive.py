@@ -341,18 +341,19 @@ def test_a_damaged_archive_is_refused_saying_where_and_nothing_is_stored(
 
 
 def test_the_archives_written_so_far_pass_the_check(store):
-    for name in ("demo-fr", "demo-en", "rich-fr", "rich-en", "big"):
+    for name in ("demo-fr", "demo-en", "rich-fr", "rich-en", "big", "v1-demo-fr"):
         check_archive(json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8")))
-    for name in ("demo-fr", "demo-en", "rich-fr", "rich-en"):
+    for name in ("demo-fr", "demo-en", "rich-fr", "rich-en", "v1-demo-fr"):
         archive = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
         restored = store.workshop_by_id(restore_archive(store, archive))
-        # An archive older than `source` and `at` comes back as imported, at its creation.
-        since = {"source": "import", "at": archive["workshop"]["created_at"]}
+        # An archive older than `source` and `at` comes back as imported, at its creation;
+        # one older than passes (version 1) has its answers in the first pass.
+        since = {"source": "import", "at": archive["workshop"]["created_at"], "pass": 1}
         expected = [{**since, **a} for a in archive["answers"]]
         assert build_archive(store, restored)["answers"] == expected
     for lang in ("fr", "en"):
         restore_archive(store, make_archive(lang))
-    assert len(store.workshops()) == 6
+    assert len(store.workshops()) == 7
 
 
 def test_the_largest_workshop_an_archive_may_hold_comes_back(store):

@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 import pytest
 
 from workshop import charter
+from workshop.archive import VERSION
 from workshop.model import Invalid
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -853,12 +854,12 @@ def test_json_is_the_archive_itself(archive):
 
 
 def test_a_newer_archive_is_refused_with_a_reason(archive):
-    archive["version"] = 2
+    archive["version"] = VERSION + 1
     for fmt in charter.FORMATS:
         with pytest.raises(Invalid) as error:
             charter.render(archive, fmt)
         assert error.value.key == "error.archive_version"
-        assert error.value.params["version"] == 2
+        assert error.value.params == {"version": VERSION + 1, "supported": VERSION}
     with pytest.raises(Invalid) as error:
         charter.render_html({"format": "something-else", "version": 1})
     assert error.value.key == "error.archive_format"

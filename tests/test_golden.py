@@ -41,6 +41,10 @@ def pinned(archive: dict) -> dict:
     for answer in archive["answers"]:  # when each was given: the clock of the run
         if "at" in answer:
             answer["at"] = f"{DAY.isoformat()}T09:30:00+00:00"
+    for revisit in archive.get("revisits", []):  # when it was opened and closed, too
+        revisit["opened_at"] = f"{DAY.isoformat()}T09:40:00+00:00"
+        if revisit["closed_at"] is not None:
+            revisit["closed_at"] = f"{DAY.isoformat()}T09:45:00+00:00"
     return archive
 
 

@@ -38,6 +38,7 @@ HEADER_FR = [
     "Commentaire",
     "Masqué",
     "Heure",
+    "Passage",
 ]
 HEADER_EN = [
     "Participant",
@@ -50,6 +51,7 @@ HEADER_EN = [
     "Comment",
     "Hidden",
     "Time",
+    "Pass",
 ]
 TRICKY = 'Oui, mais "pas le week-end"\nsuite, ligne 2'
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)"]
@@ -106,6 +108,7 @@ def test_the_csv_has_a_header_and_one_row_per_answer(small, store):
     assert rows[4][5:7] == ["Prescrits", "À discuter"]
     for row in rows:
         assert datetime.fromisoformat(row[9]).tzinfo is not None
+        assert row[10] == "1"  # the first pass: screening
 
 
 def test_a_comment_never_becomes_a_formula(make_workshop, join, store):

@@ -322,19 +322,26 @@ def test_a_version_3_database_migrates_with_its_data_indexes_and_keys(tmp_path):
     store = Store(path)
     try:
         after = store.read(_tables)
-        assert set(after) == set(before)
-        # Columns added since version 3, at the end, with what old rows get.
+        assert set(after) == set(before) | {"revisit"}
+        assert after["revisit"]["rows"] == []
+        # Columns added since version 3, at the end, with what old rows get: the answers
+        # are not hidden, and were given in the first pass (screening).
         added = {
-            "answer": (("hidden", "INTEGER", 1, "0", 0), 0),
-            "workshop": (("timer", "TEXT", 0, None, 0), None),
+            # the pass is the fourth part of the answer's key
+            "answer": [(("hidden", "INTEGER", 1, "0", 0), 0), (("pass", "INTEGER", 1, "1", 4), 1)],
+            "workshop": [(("timer", "TEXT", 0, None, 0), None)],
         }
         for name, table in before.items():
             if name in added:
-                column, value = added[name]
-                assert after[name]["columns"][:-1] == table["columns"]
-                assert after[name]["columns"][-1] == column
-                assert [r[:-1] for r in after[name]["rows"]] == table["rows"]
-                assert {r[-1] for r in after[name]["rows"]} == {value}
+                n = len(added[name])
+                assert after[name]["columns"][:-n] == table["columns"]
+                assert after[name]["columns"][-n:] == [column for column, _ in added[name]]
+                assert [r[:-n] for r in after[name]["rows"]] == table["rows"]
+                assert {r[-n:] for r in after[name]["rows"]} == {
+                    tuple(value for _, value in added[name])
+                }
+                assert after[name]["keys"] == table["keys"], name
+                assert after[name]["indexes"] == table["indexes"], name
             else:
                 assert after[name] == table, name
         assert store.read(lambda c: c.execute("PRAGMA foreign_key_check").fetchall()) == []

@@ -20,6 +20,13 @@ real answers nearly every practice has some cell where the group is worried or s
 among the practices that have answers, the most tense third reads "high", the middle
 third "medium", the rest "low"; a practice nobody answered reads "none". The numbers and
 the order are not changed by it.
+
+The method's loop: a practice asked again after discussion has a later pass (2, 3…),
+each a map of its own, never added to the first. A `Loop` sets a practice's first pass
+beside its last, and says per sphere how the group moved (`shift`): "more worried" or
+"less worried" when concern moved by at least `SHIFT_THRESHOLD`, "more agreed" or "more
+split" when disagreement did, "no change" otherwise; "unknown" when a pass has no
+definite answer in that sphere (nobody, or only "don't know").
 """
 
 from __future__ import annotations
@@ -199,4 +206,88 @@ def cells_by_key(rows: list[Row]) -> dict[tuple[str, str], Cell]:
         (row.practice["id"], sphere.value): cell
         for row in rows
         for sphere, cell in row.cells.items()
+    }
+
+
+# --- The loop: the first pass beside the last, and the shift in words -----------------
+
+#: How far concern or disagreement (each 0..1) must move between the first and the last
+#: pass to be put in words; less reads "no change". A tenth of the scale: in a group of
+#: 12, two people going from "fine" to "problem" move concern by 0.17 (a shift), one
+#: person going from "fine" to "to discuss" by 0.04 (no change). Explained in the
+#: facilitator guide ("Looking again after the discussion").
+SHIFT_THRESHOLD = 0.1
+
+
+@dataclass(frozen=True)
+class Shift:
+    """How one sphere moved between two passes, as words (catalogue keys `shift.*`).
+
+    `concern`: "more_worried", "less_worried", "no_change" or "unknown";
+    `disagreement`: "more_agreed", "more_split", "no_change" or "unknown".
+    """
+
+    concern: str
+    disagreement: str
+
+
+def shift(first: Cell, last: Cell, threshold: float = SHIFT_THRESHOLD) -> Shift:
+    """The shift of one cell from its first pass to its last (see `SHIFT_THRESHOLD`).
+
+    Compared at the archive's precision (`TENSION_DIGITS`), so a charter says what the
+    room saw."""
+    if not first.definite or not last.definite:
+        return Shift("unknown", "unknown")
+
+    def moved(before: float, after: float, up: str, down: str) -> str:
+        change = round(after, TENSION_DIGITS) - round(before, TENSION_DIGITS)
+        if change >= threshold:
+            return up
+        if change <= -threshold:
+            return down
+        return "no_change"
+
+    return Shift(
+        moved(first.concern, last.concern, "more_worried", "less_worried"),
+        moved(first.disagreement, last.disagreement, "more_split", "more_agreed"),
+    )
+
+
+@dataclass
+class Loop:
+    """A practice looked at again: its first pass (screening) beside its last pass."""
+
+    practice: Mapping
+    last_pass: int
+    first: dict[Sphere, Cell]
+    last: dict[Sphere, Cell]
+
+    @property
+    def shifts(self) -> dict[Sphere, Shift]:
+        return {sphere: shift(self.first[sphere], self.last[sphere]) for sphere in Sphere}
+
+
+def build_loops(
+    first: list[Row],
+    last_passes: Mapping[str, int],
+    counts: Iterable[tuple[str, str, str, int]],
+    comments: Iterable[tuple[str, str, str]] = (),
+    comments_per_cell: int = COMMENTS_PER_CELL,
+) -> dict[str, Loop]:
+    """The revisited practices of a map, in the map's order: `first` is the first pass's
+    map (`build_map`), `last_passes` the last pass of each revisited practice, `counts`
+    and `comments` those last passes' answers, shaped as for `build_map`."""
+    revisited = [row.practice for row in first if row.practice["id"] in last_passes]
+    last = {
+        row.practice["id"]: row for row in build_map(revisited, counts, comments, comments_per_cell)
+    }
+    return {
+        row.practice["id"]: Loop(
+            row.practice,
+            last_passes[row.practice["id"]],
+            row.cells,
+            last[row.practice["id"]].cells,
+        )
+        for row in first
+        if row.practice["id"] in last
     }

@@ -196,7 +196,9 @@ def _start_demo(app, socketio) -> None:
 
     def run():
         try:
-            demo.simulate(store, workshop, lambda: socketio.sleep(0.15), broadcaster.mark)
+            demo.simulate(
+                store, workshop, lambda seconds=0.15: socketio.sleep(seconds), broadcaster.mark
+            )
         except Exception:  # noqa: BLE001 - the demo workshop was erased meanwhile
             app.logger.info("demo simulation stopped")
 

@@ -3,6 +3,11 @@
 Simulated answers follow a profile per practice (some practices split the group, some
 worry it, some reassure it) and are written through the same store as real ones. The
 demo participants are marked `source='demo'` in the data.
+
+Both demos show the method's loop: the first practice, which splits the group at
+screening, is asked again after its discussion (`REVISIT`), and the group comes out
+agreed that it is a problem (more worried, more agreed). In the live demo the simulated
+people also answer any practice the facilitator asks again (`follow_revisits`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,17 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from workshop.model import Answer, ClauseStatus, Consent, DecisionKind, Phase, Sphere, Vote
+from workshop.model import (
+    REVISIT_PHASE,
+    Answer,
+    ClauseStatus,
+    Consent,
+    DecisionKind,
+    Invalid,
+    Phase,
+    Sphere,
+    Vote,
+)
 from workshop.tokens import new_token, token_hash
 
 DEMO_PARTICIPANTS = 18
@@ -51,6 +66,9 @@ PROFILES = {
     "calm": (70, 20, 5, 5),
     "unsure": (20, 25, 20, 35),
 }
+#: The practice asked again after its discussion, and how the group answers then: split
+#: at screening, agreed afterwards that it is a problem.
+REVISIT = ("whatsapp-users", (3, 12, 82, 3))
 
 
 def create(store, deck, title: str | None = None) -> int:
@@ -87,8 +105,65 @@ def answers(workshop, seed: int = 7, participants: int = DEMO_PARTICIPANTS):
                 yield number, Vote(practice["id"], sphere, value, comment)
 
 
+def revisit_answers(practice_id: str, people: int, seed: int = 11):
+    """Yield (participant number, vote) for the second pass of `practice_id` (REVISIT's
+    profile), in a plausible order."""
+    rng = random.Random(seed)
+    weights = REVISIT[1]
+    for number in range(people):
+        for sphere in Sphere:
+            value = rng.choices(list(Answer), weights=weights)[0]
+            yield number, Vote(practice_id, sphere, value, "", 2)
+
+
+def revisit(store, workshop, people: dict, pause=lambda: None, on_change=None) -> None:
+    """Ask REVISIT's practice again, as a facilitator does after its discussion, let the
+    simulated people answer it, and close it. The demo plays a discussion that happened:
+    the revisit is opened as in the negotiation, whatever the demo's phase."""
+    practice_id = REVISIT[0]
+    if practice_id not in workshop.practice_ids:
+        return
+    store.open_revisit(workshop.id, REVISIT_PHASE, practice_id)
+    for number, vote in revisit_answers(practice_id, len(people)):
+        store.save_vote(people[number], vote)
+        if on_change:
+            on_change(workshop.id)
+        pause()
+    store.close_revisit(workshop.id)
+
+
+def follow_revisits(store, workshop, people: dict, pause, on_change) -> None:
+    """Answer, as the simulated people, any practice the facilitator asks again: each
+    moves towards what most of the group answered first. Ends with the workshop."""
+    rng = random.Random(13)
+    done: set[tuple[str, int]] = set()
+    while store.workshop_by_id(workshop.id) is not None:
+        open_ = store.open_revisit_of(workshop.id)
+        if open_ is None or (open_["practice"], open_["pass"]) in done:
+            pause(1.0)
+            continue
+        practice_id, pass_ = open_["practice"], open_["pass"]
+        done.add((practice_id, pass_))
+        counts = store.answer_counts(workshop.id)
+        for person in people.values():
+            before = store.answers_of(person.id)
+            for sphere in Sphere:
+                said = [(n, v) for p, s, v, n in counts if p == practice_id and s == sphere.value]
+                usual = max(said)[1] if said else Answer.UNSURE.value
+                mine = before.get((practice_id, sphere.value), {}).get("value", usual)
+                value = usual if rng.random() < 0.7 else mine
+                try:
+                    store.save_vote(person, Vote(practice_id, sphere, Answer(value), "", pass_))
+                except Invalid:  # closed meanwhile: the facilitator moved on
+                    break
+                on_change(workshop.id)
+                pause()
+
+
 def simulate(store, workshop, pause, on_change, seed: int = 7) -> None:
-    """Join the simulated participants and let them answer, pausing between answers."""
+    """Join the simulated participants and let them answer, pausing between answers
+    (`pause(seconds=None)`); then the practice asked again after its discussion, and
+    whatever the facilitator asks again later."""
     people = {}
     for number, vote in answers(workshop, seed):
         if number not in people:
@@ -98,6 +173,12 @@ def simulate(store, workshop, pause, on_change, seed: int = 7) -> None:
         store.save_vote(people[number], vote)
         on_change(workshop.id)
         pause()
+    try:
+        if store.open_revisit_of(workshop.id) is None:
+            revisit(store, workshop, people, pause, on_change)
+    except Invalid:  # the facilitator opened or closed one meanwhile: theirs goes first
+        pass
+    follow_revisits(store, workshop, people, pause, on_change)
 
 
 #: The negotiation of the finished demo, per language: (practice, decision, detail, clauses).
@@ -270,6 +351,8 @@ def create_finished(store, deck) -> int:
         if practice not in workshop.practice_ids:
             continue
         store.set_focus(workshop_id, practice)
+        if practice == REVISIT[0]:  # talked over, then asked again: the group moved
+            revisit(store, workshop, people)
         store.set_decision(workshop_id, practice, DecisionKind(kind), detail)
         for text, rounds, amended, outcome, commitment in clauses:
             clause = store.add_clause(workshop_id, practice, text)

@@ -2,11 +2,13 @@
 
 A `Snapshot` holds everything the projector, the facilitator's page and the participants'
 pages show of one workshop at one moment: progress, the map with its comments, the
-earlier workshop's cells when this one reviews it, and the negotiation (open round,
-clauses, decisions, suggestions). `Views` keeps the latest snapshot of each workshop and
-its renderings, one per language asked for, until the store commits anything again: a
-push, a page load and a phone reconnecting then share one set of queries and one render
-per language, instead of one each.
+earlier workshop's cells when this one reviews it, the negotiation (open round,
+clauses, decisions, suggestions), and the method's loop (the open revisit and how many
+answered it, each revisited practice's first and last pass and the shift between them;
+one read of the store, `loop_state`). `Views` keeps the latest snapshot of each workshop
+and its renderings, one per language asked for, until the store commits anything again:
+a push, a page load and a phone reconnecting then share one set of queries and one
+render per language, instead of one each.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, g, render_template
 
-from workshop.aggregate import Cell, Row, build_map, cells_by_key
+from workshop.aggregate import Cell, Loop, Row, build_loops, build_map, cells_by_key
 from workshop.model import Phase
 from workshop.store import Store, Workshop
 
@@ -34,6 +36,14 @@ class Snapshot:
     clauses: list[dict]
     decisions: dict[str, dict]
     suggestions: list[dict]
+    #: Every revisit, in the order opened (`practice`, `pass`, `opened_at`, `closed_at`).
+    revisits: list[dict] = field(default_factory=list)
+    #: The open revisit (`practice`, `pass`, `opened_at`, `answered`: how many people
+    #: answered it so far), or None.
+    open_revisit: dict | None = None
+    #: The revisited practices (their last pass closed and answered), in the map's order:
+    #: first and last pass side by side, and the shift per sphere (aggregate.Loop).
+    loops: dict[str, Loop] = field(default_factory=dict)
 
     @property
     def negotiating(self) -> bool:
@@ -90,25 +100,46 @@ class Snapshot:
         return ("focus", row) if row else ("overview", None)
 
     @property
+    def revisit_practice(self) -> dict | None:
+        """The practice of the open revisit, if one is open."""
+        revisit = self.open_revisit
+        return next(
+            (p for p in self.workshop.practices if revisit and p["id"] == revisit["practice"]),
+            None,
+        )
+
+    @property
     def adopted(self) -> list[dict]:
         return [c for c in self.clauses if c["status"] in ("adopted", "adopted_with_dissent")]
 
 
 def take(store: Store, workshop: Workshop) -> Snapshot:
     """Read a workshop's snapshot from the store (every query the screens need, once)."""
+    rows = build_map(
+        workshop.practices, store.answer_counts(workshop.id), store.comments(workshop.id)
+    )
+    loop = store.loop_state(workshop.id)
     return Snapshot(
         workshop=workshop,
         progress=store.progress(workshop.id),
         proposals=store.proposals(workshop.id, "pending"),
-        rows=build_map(
-            workshop.practices, store.answer_counts(workshop.id), store.comments(workshop.id)
-        ),
+        rows=rows,
         before=_before(store, workshop),
         open_round=store.open_round_of(workshop.id),
         clauses=store.clauses(workshop.id),
         decisions=store.decisions(workshop.id),
         suggestions=store.suggestions(workshop.id),
+        revisits=loop["revisits"],
+        open_revisit=loop["open"],
+        loops=build_loops(rows, loop["last"], loop["counts"], loop["comments"]),
     )
+
+
+def _revisit_state(revisit: dict | None) -> dict | None:
+    """The open revisit as the screens hear it: its practice, pass and how many answered."""
+    if revisit is None:
+        return None
+    return {key: revisit[key] for key in ("practice", "pass", "answered")}
 
 
 def _before(store: Store, workshop: Workshop) -> dict[tuple[str, str], Cell]:
@@ -152,6 +183,7 @@ class Views:
             "proposals": len(snapshot.proposals),
             "map": self._render(entry, lang, "map"),
             "negotiation": self._render(entry, lang, "negotiation"),
+            "revisit": _revisit_state(snapshot.open_revisit),
         }
 
     def screen_state(self, workshop: Workshop, practice_id: str | None = None) -> dict:

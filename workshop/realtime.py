@@ -22,13 +22,15 @@ from workshop import i18n
 from workshop.frames import describe, guard_frames, log, quiet_library_logs
 from workshop.live import Views
 from workshop.model import (
+    FIRST_PASS,
     LANGUAGES,
     Invalid,
     Phase,
     Vote,
-    check_answering,
+    check_pass,
     normalise_code,
     parse_consent,
+    parse_pass,
     parse_payload,
     parse_round,
 )
@@ -126,6 +128,14 @@ class Broadcaster:
         """The practice under discussion or a round changed: phones show the new state."""
         self.socketio.emit("negotiation", {}, to=room(workshop.id, "participants"))
         self.mark(workshop.id)
+
+    def revisit_changed(self, workshop: Workshop) -> None:
+        """A revisit opened or closed: every page of the workshop hears `revisit` (the
+        open one, or null), and phones reload as for any change of the negotiation."""
+        revisit = self.store.open_revisit_of(workshop.id)
+        shown = {"practice": revisit["practice"], "pass": revisit["pass"]} if revisit else None
+        self.socketio.emit("revisit", {"open": shown}, to=room(workshop.id))
+        self.negotiation_changed(workshop)
 
     def practices_changed(self, workshop: Workshop) -> None:
         """A card was added by the room: phones refresh their list of cards."""
@@ -249,8 +259,9 @@ def admit(auth: object) -> None:
 
 @socketio.on("answer")
 def answer(data=None, *_ignored):
-    """Save one answer; the reply comes only once it is committed to disk. Every answer
-    event is acknowledged, `{"ok": false, "error": …}` when refused."""
+    """Save one answer (of the first pass, or of the open revisit when it says its
+    `pass`); the reply comes only once it is committed to disk. Every answer event is
+    acknowledged, `{"ok": false, "error": …}` when refused."""
     info = session()
     lang = info.get("lang", i18n.DEFAULT)
     if info.get("role") != "participant":
@@ -259,11 +270,14 @@ def answer(data=None, *_ignored):
     if workshop is None:
         return refusal(lang, "error.unknown_workshop")
     try:
-        check_answering(workshop.phase)
-        vote = Vote.parse(workshop.practice_ids, parse_payload(data))
+        data = parse_payload(data)
+        pass_ = parse_pass(data.get("pass"))
+        revisit = store().open_revisit_of(workshop.id) if pass_ != FIRST_PASS else None
+        check_pass(workshop.phase, data.get("practice"), pass_, revisit)
+        vote = Vote.parse(workshop.practice_ids, data)
+        store().save_vote(info["participant"], vote)
     except Invalid as error:
         return refusal(lang, error.key, **error.params)
-    store().save_vote(info["participant"], vote)
     broadcaster().mark(workshop.id)
     return {"ok": True}
 

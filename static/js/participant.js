@@ -74,6 +74,7 @@
   var form = document.querySelector(".card-form");
   if (!form) return;
   var practice = form.getAttribute("data-practice");
+  var pass = form.getAttribute("data-pass");  // a revisit's card: its pass (2, 3…)
 
   function status(fieldset, message, isError) {
     var box = fieldset.querySelector(".save-status");
@@ -109,6 +110,7 @@
       comment: fieldset.querySelector("textarea").value
     };
     if (answer.comment.length > data.limit) return;  // the counter already says why
+    if (pass) answer.pass = Number(pass);
     pending[sphere] = answer;
     send(answer);
   }

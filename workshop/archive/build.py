@@ -19,7 +19,8 @@ from workshop.tokens import new_token, token_hash
 
 
 def build_archive(store: Store, workshop: Workshop) -> dict:
-    """Everything about `workshop`, anonymous, in the archive format version 1."""
+    """Everything about `workshop`, anonymous, in the archive format (`VERSION`). Its
+    `map` is the first pass (screening); later passes are in `answers` and `revisits`."""
     participants, answers = store.archive_answers(workshop.id)
     rows = build_map(
         workshop.practices,
@@ -48,6 +49,7 @@ def build_archive(store: Store, workshop: Workshop) -> dict:
         "practices": list(workshop.practices),
         "participants": {"count": participants},
         "answers": answers,
+        "revisits": store.revisits(workshop.id),
         "map": [
             {
                 "practice": row.practice["id"],

@@ -28,7 +28,9 @@ from workshop.archive.fields import (
 from workshop.model import Invalid
 
 FORMAT = "spheres-workshop-archive"
-VERSION = 1
+#: Version 2: every answer has its `pass` and the archive lists its `revisits` (the
+#: method's loop). Version 1 archives are still read: their answers are all pass 1.
+VERSION = 2
 
 # --- What a real workshop holds (with room to spare) ---------------------------------
 
@@ -38,6 +40,8 @@ MAX_PROPOSALS = 500
 MAX_CLAUSES = 300
 MAX_ROUNDS = 30  # consent rounds of one clause
 MAX_SUGGESTIONS = 2_000
+#: Revisits: each practice at most MAX_PASS - 1 times.
+MAX_REVISITS = MAX_PRACTICES * (model.MAX_PASS - 1)
 #: A join code as the store keeps it (older demos used letters the codes now avoid).
 CODE = re.compile(r"[A-Z0-9]{0,12}")
 PROPOSAL_STATUSES = frozenset({"pending", "accepted", "declined"})
@@ -79,7 +83,8 @@ def check_archive(archive: object, *, restoring: bool = False) -> dict:
     _spheres(top.obj("spheres"))
     practices = _practices(top)
     count = top.obj("participants").int("count", 0, MAX_PARTICIPANTS)
-    _answers(top, count, len(practices))
+    revisits = _revisits(top, version)
+    _answers(top, count, len(practices), version, revisits)
     if archive.get("map") is not None:
         _map(top, count)
     _proposals(top)
@@ -151,17 +156,48 @@ def _practices(top: At) -> list[str]:
     return ids
 
 
-def _answers(top: At, count: int, practices: int) -> None:
-    """One answer per participant × practice × sphere at most."""
+def _revisits(top: At, version: int) -> set[tuple[str, int]]:
+    """The practices asked again after discussion (version 2 on; a version 1 archive has
+    none): each practice × pass once, passes from 2, at most one still open. Returns
+    their (practice, pass)."""
+    found: set[tuple[str, int]] = set()
+    still_open = 0
+    for revisit in top.each("revisits", MAX_REVISITS, optional=version < 2):
+        key = (
+            revisit.text("practice", MAX_SHORT),
+            revisit.int("pass", model.FIRST_PASS + 1, model.MAX_PASS),
+        )
+        if key in found:
+            refuse(revisit.where)
+        found.add(key)
+        revisit.stamp("opened_at")
+        if revisit.get("closed_at") is None:
+            still_open += 1
+            if still_open > 1:
+                refuse(revisit.at("closed_at"))
+        else:
+            revisit.stamp("closed_at")
+    return found
+
+
+def _answers(
+    top: At, count: int, practices: int, version: int, revisits: set[tuple[str, int]]
+) -> None:
+    """One answer per participant × practice × sphere × pass at most; a pass after the
+    first is one of the archive's revisits. Version 1 answers have no `pass` (all 1)."""
     seen: set[tuple] = set()
-    for answer in top.each("answers", count * practices * len(SPHERES)):
+    limit = count * (practices + len(revisits)) * len(SPHERES)
+    for answer in top.each("answers", limit):
         key = (
             answer.int("participant", 1, count),
             answer.text("practice", MAX_SHORT),
             answer.choice("sphere", SPHERES),
+            _pass(answer, version),
         )
         if key in seen:
             refuse(answer.where)
+        if key[3] != model.FIRST_PASS and (key[1], key[3]) not in revisits:
+            refuse(answer.at("pass"))
         seen.add(key)
         answer.choice("value", ANSWERS)
         answer.text("comment", model.MAX_COMMENT)
@@ -171,6 +207,13 @@ def _answers(top: At, count: int, practices: int) -> None:
             answer.choice("source", SOURCES)
         if "at" in answer.obj_:
             answer.stamp("at")
+
+
+def _pass(answer: At, version: int) -> int:
+    """An answer's pass: required from version 2, absent (the first) in version 1."""
+    if version < 2 and "pass" not in answer.obj_:
+        return model.FIRST_PASS
+    return answer.int("pass", model.FIRST_PASS, model.MAX_PASS)
 
 
 def _map(top: At, count: int) -> None:
@@ -270,8 +313,8 @@ def _review(review: At) -> None:
 
 def _fits_together(archive: dict, practices: set[str]) -> None:
     """What the store needs on top of the shapes (see `check_archive`)."""
-    for part in ("answers", "proposals", "decisions", "clauses", "suggestions"):
-        for i, item in enumerate(archive[part]):
+    for part in ("answers", "revisits", "proposals", "decisions", "clauses", "suggestions"):
+        for i, item in enumerate(archive.get(part, [])):
             if item["practice"] is not None and item["practice"] not in practices:
                 refuse(f"{part}[{i}].practice")
     for i, clause in enumerate(archive["clauses"]):

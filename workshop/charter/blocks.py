@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from workshop.charter.document import Clause, MapRow, Practice
+from workshop.charter.passes import LoopRow
 from workshop.model import Answer
 
 # --- Inline content: what a heading or a table cell may hold besides plain text ----
@@ -133,6 +134,18 @@ class MapFigure:
 
 
 @dataclass(frozen=True)
+class LoopFigure:
+    """A practice asked again after the discussion, under its heading: HTML draws its
+    first and last pass side by side (svg.loop_figure) above `table`; the other formats
+    print `table`, both passes' counts and the shift in words, sphere by sphere."""
+
+    heading: Text
+    loop: LoopRow[Practice]
+    table: Table
+    kind: ClassVar[str] = "loop_figure"
+
+
+@dataclass(frozen=True)
 class ClauseGroup:
     """The adopted clauses about one practice (or the general ones), under a heading."""
 
@@ -170,6 +183,7 @@ Block = (
     | StatusList
     | Table
     | MapFigure
+    | LoopFigure
     | ClauseGroup
     | Subsection
     | Columns

@@ -10,14 +10,14 @@ How the sections are laid out is `outline.py`'s business, not this module's.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from workshop import i18n
-from workshop.aggregate import build_map, levels
+from workshop.aggregate import levels
 from workshop.archive import check_archive
+from workshop.charter.passes import LoopRow, first_pass_map, loop_rows
 from workshop.model import Answer, ClauseStatus, Consent, DecisionKind, Sphere
 
 #: The four answers' signs, so the map reads in black and white too.
@@ -157,6 +157,8 @@ class Charter:
     groups: list[tuple[Practice | None, list[Clause]]]
     not_adopted: list[Clause] = field(default_factory=list)
     changes: Changes | None = None
+    #: The practices asked again after discussion, in the map's order (charter/loop.py).
+    loops: list[LoopRow[Practice]] = field(default_factory=list)
 
     def t(self, key: str, **params: object) -> str:
         return i18n.translate(self.lang, key, **params)
@@ -209,36 +211,6 @@ def _int(value: object) -> int:
         return 0
 
 
-def _map_source(archive: dict) -> list[tuple[str, float, dict]]:
-    """(practice id, tension, cells) in tension order: the archive's map, or one
-    computed from the answers when an archive carries only those."""
-    if archive.get("map") is not None:
-        return [
-            (row.get("practice"), float(row.get("tension") or 0), row.get("cells") or {})
-            for row in archive["map"]
-        ]
-    counts = Counter(
-        (a.get("practice"), a.get("sphere"), a.get("value")) for a in archive.get("answers", [])
-    )
-    valid = [
-        (p, s, v, n)
-        for (p, s, v), n in counts.items()
-        if s in Sphere._value2member_map_ and v in Answer._value2member_map_
-    ]
-    rows = build_map(archive.get("practices", []), valid)
-    return [
-        (
-            row.practice["id"],
-            row.tension,
-            {
-                s.value: {"counts": {a.value: n for a, n in c.counts.items()}}
-                for s, c in row.cells.items()
-            },
-        )
-        for row in rows
-    ]
-
-
 def build(archive: dict, lang: str | None = None) -> Charter:
     """Read an archive into the charter's content (in `lang`, else the workshop's)."""
     check_archive(archive)
@@ -276,7 +248,7 @@ def build(archive: dict, lang: str | None = None) -> Charter:
                 for s in Sphere
             },
         )
-        for pid, tension, cells in _map_source(archive)
+        for pid, tension, cells in first_pass_map(archive)
     ]
     # The same words as the projector's map: relative to this workshop (aggregate.levels).
     words = levels(
@@ -316,6 +288,7 @@ def build(archive: dict, lang: str | None = None) -> Charter:
         groups=groups,
         not_adopted=not_adopted,
         changes=changes,
+        loops=loop_rows(archive, [(row.practice, row.practice.id, row.cells) for row in rows]),
     )
 
 

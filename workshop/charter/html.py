@@ -16,7 +16,7 @@ from markupsafe import Markup
 from workshop import i18n
 from workshop.charter.document import TALLY, build
 from workshop.charter.outline import outline
-from workshop.charter.svg import figures
+from workshop.charter.svg import figures, loop_figure
 from workshop.model import Answer, Sphere
 from workshop.paths import resource_dir
 
@@ -45,6 +45,10 @@ def render_html(archive: dict) -> str:
             sections=outline(charter),
             css=Markup(css),  # our own file, never user text  # noqa: S704
             figures=[Markup(svg) for svg in figures(charter)],  # built escaped  # noqa: S704
+            loop_figures={
+                loop.practice.id: Markup(loop_figure(charter, loop))  # built escaped  # noqa: S704
+                for loop in charter.loops
+            },
             spheres=list(Sphere),
             answers=list(Answer),
             tally_kinds=TALLY,

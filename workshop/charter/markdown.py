@@ -17,6 +17,7 @@ from workshop.charter.blocks import (
     Columns,
     Definitions,
     Facts,
+    LoopFigure,
     MapFigure,
     Paragraph,
     PracticeName,
@@ -107,6 +108,8 @@ def _block(c: Charter, block: Block) -> list[str]:
         return _table(c, block)
     if isinstance(block, MapFigure):
         return _table(c, block.table) + [md_text(block.legend), ""]
+    if isinstance(block, LoopFigure):
+        return [f"### {_inline(c, block.heading)}", "", *_table(c, block.table)]
     if isinstance(block, ClauseGroup):
         out = [f"### {_inline(c, block.heading)}", ""]
         for clause in block.clauses:

@@ -15,6 +15,7 @@ from workshop.charter.blocks import (
     Columns,
     Definitions,
     Facts,
+    LoopFigure,
     MapFigure,
     Paragraph,
     PracticeName,
@@ -163,6 +164,9 @@ def _block(c: Charter, doc: _Odt, block: Block) -> None:
     elif isinstance(block, MapFigure):
         _table(c, doc, block.table)
         doc.p(block.legend, "Small")
+    elif isinstance(block, LoopFigure):
+        doc.h(3, _inline(c, block.heading))
+        _table(c, doc, block.table)
     elif isinstance(block, ClauseGroup):
         doc.h(3, _inline(c, block.heading))
         for clause in block.clauses:

@@ -11,6 +11,7 @@ printed.
 
 from __future__ import annotations
 
+from workshop.aggregate import SHIFT_THRESHOLD
 from workshop.charter.blocks import (
     Block,
     Bullets,
@@ -21,6 +22,7 @@ from workshop.charter.blocks import (
     Definitions,
     Fact,
     Facts,
+    LoopFigure,
     MapFigure,
     Paragraph,
     PracticeName,
@@ -30,12 +32,12 @@ from workshop.charter.blocks import (
     Subsection,
     Table,
 )
-from workshop.charter.document import Charter, fit, format_date
-from workshop.model import REGISTERS, Sphere
+from workshop.charter.document import ICONS, Charter, fit, format_date
+from workshop.model import REGISTERS, Answer, Sphere
 
 
 def outline(c: Charter) -> list[Section]:
-    """The charter's sections in reading order: the nine, and the colophon."""
+    """The charter's sections in reading order: the ten, and the colophon."""
     t = c.t
     return [
         Section(
@@ -47,6 +49,9 @@ def outline(c: Charter) -> list[Section]:
         ),
         Section("method", t("charter.method.title"), _method(c)),
         Section("map", t("charter.map.title"), _map(c)),
+        # Only a workshop that asked practices again has this section (even empty,
+        # a section would leave its blank line in the HTML of every other charter).
+        *([Section("loop", t("charter.loop.title"), _loop(c))] if c.loops else []),
         Section("decisions", t("charter.decisions.title"), [_decisions(c)]),
         Section("clauses", t("charter.clauses.title"), _clauses(c)),
         Section("not-adopted", t("charter.not_adopted.title"), _not_adopted(c)),
@@ -121,6 +126,38 @@ def _map(c: Charter) -> list[Block]:
     )
     legend = " · ".join(f"{icon} {word}" for _, icon, word in c.legend())
     return [intro, MapFigure(c.rows, counts, legend)]
+
+
+def _loop(c: Charter) -> list[Block]:
+    """The practices asked again after the discussion: both passes and the shift."""
+    if not c.loops:
+        return []
+    threshold = round(SHIFT_THRESHOLD * 100)
+    blocks: list[Block] = [
+        Paragraph(c.t("charter.loop.intro")),
+        Paragraph(c.t("charter.loop.how", threshold=threshold), "source", small=True),
+    ]
+    for loop in c.loops:
+        headers = [
+            c.t("print.sphere"),
+            c.t("revisit.first"),
+            c.t("revisit.last", n=loop.last_pass),
+            c.t("shift.concern"),
+            c.t("shift.disagreement"),
+        ]
+        rows = [
+            [
+                Cell(c.sphere_label(sphere)),
+                Cell(" ".join(f"{ICONS[a]}{loop.first[sphere][a]}" for a in Answer)),
+                Cell(" ".join(f"{ICONS[a]}{loop.last[sphere][a]}" for a in Answer)),
+                Cell(c.t(f"shift.{moved.concern}"), "shift"),
+                Cell(c.t(f"shift.{moved.disagreement}"), "shift"),
+            ]
+            for sphere, moved in loop.shifts.items()
+        ]
+        table = Table(headers, rows, [22, 20, 20, 19, 19], layout="split")
+        blocks.append(LoopFigure(PracticeName(loop.practice), loop, table))
+    return blocks
 
 
 def _decisions(c: Charter) -> Block:

@@ -1,6 +1,9 @@
 """The workshop's results as tables, for spreadsheets: the answers as CSV, and four sheets
 (answers, map, decisions, clauses) as an OpenDocument spreadsheet (`ods.py`).
 
+Each answer says its pass (1 = screening, 2… = a practice asked again after discussion,
+the method's loop); the map sheet is the first pass, as the archive's map.
+
 Managers, researchers and funders work in spreadsheets. Every table is read from the
 archive alone, headers and words in the workshop's language; participants are the
 archive's anonymous numbers, and nothing here knows a name.
@@ -27,7 +30,7 @@ from workshop import i18n
 from workshop.aggregate import build_map
 from workshop.archive import check_archive
 from workshop.charter.document import clean
-from workshop.model import REGISTERS, Answer, Consent, Sphere
+from workshop.model import FIRST_PASS, REGISTERS, Answer, Consent, Sphere
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 #: A cell: a text, a number (written as a number), or nothing.
@@ -88,6 +91,7 @@ def answers_sheet(archive: dict, reader: _Reader | None = None) -> Sheet:
             r.position.get(a["practice"], len(r.position)),
             a["practice"],
             spheres.index(a["sphere"]),
+            a.get("pass", FIRST_PASS),
         ),
     )
     rows: list[list[Cell]] = []
@@ -105,11 +109,13 @@ def answers_sheet(archive: dict, reader: _Reader | None = None) -> Sheet:
                 "" if hidden else clean(a["comment"]),
                 r.t("sheet.yes" if hidden else "sheet.no"),
                 a.get("at", ""),
+                a.get("pass", FIRST_PASS),
             ]
         )
     keys = ("participant", "source", "practice_id", "practice", "register", "sphere")
-    headers = [r.t(f"sheet.{k}") for k in (*keys, "answer", "comment", "hidden", "at")]
-    return Sheet(r.t("sheet.answers"), headers, rows, [2.4, 2.4, 4, 8, 3.5, 3, 3, 10, 2, 5])
+    headers = [r.t(f"sheet.{k}") for k in (*keys, "answer", "comment", "hidden", "at", "pass")]
+    widths = [2.4, 2.4, 4, 8, 3.5, 3, 3, 10, 2, 5, 2.2]
+    return Sheet(r.t("sheet.answers"), headers, rows, widths)
 
 
 def map_sheet(archive: dict, reader: _Reader | None = None) -> Sheet:
@@ -133,10 +139,14 @@ def map_sheet(archive: dict, reader: _Reader | None = None) -> Sheet:
 
 def _map(archive: dict) -> list[tuple[str, dict]]:
     """(practice id, cells) in tension order: the archive's map, or, for an archive that
-    carries only its answers, the map computed from them as the workshop did."""
+    carries only its answers, the map computed from the first pass's as the workshop did."""
     if archive.get("map") is not None:
         return [(row["practice"], row["cells"]) for row in archive["map"]]
-    counts = Counter((a["practice"], a["sphere"], a["value"]) for a in archive["answers"])
+    counts = Counter(
+        (a["practice"], a["sphere"], a["value"])
+        for a in archive["answers"]
+        if a.get("pass", FIRST_PASS) == FIRST_PASS
+    )
     rows = build_map(archive["practices"], [(*key, n) for key, n in counts.items()])
     return [
         (

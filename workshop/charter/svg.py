@@ -1,4 +1,5 @@
-"""The map as an SVG figure: one bar per practice and sphere, the whole distribution.
+"""The map as an SVG figure: one bar per practice and sphere, the whole distribution; and,
+for a practice asked again after the discussion, its first and last pass side by side.
 
 Drawn by hand (no library) and standalone (no script, no external reference), so the
 figure prints and mails inside the HTML charter. The four answers get a colour AND a sign,
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from workshop.charter.document import ICONS, ROOM_MARK, Charter, MapRow, build, fit
+from workshop.charter.document import ICONS, ROOM_MARK, Charter, MapRow, Practice, build, fit
+from workshop.charter.passes import LoopRow
 from workshop.model import Answer, Sphere
 
 COLOURS = {
@@ -146,6 +148,66 @@ def figure(charter: Charter, rows: list[MapRow], part: tuple[int, int] | None = 
             for j, sphere in enumerate(Sphere)
         )
         out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+_LOOP_HEAD, _LOOP_ROW, _LOOP_COLS = 72, 36, (204, 372, 540)
+
+
+def loop_figure(charter: Charter, loop: LoopRow[Practice]) -> str:
+    """A practice asked again: per sphere, the first pass's bar, the last pass's bar, and
+    the shift in words (concern, then agreement)."""
+    height = _LOOP_HEAD + _LOOP_ROW * len(Sphere) + 4
+    label = charter.t("charter.loop.figure", title=loop.practice.title)
+    heads = (
+        charter.t("revisit.first"),
+        charter.t("revisit.last", n=loop.last_pass),
+        charter.t("charter.loop.moved"),
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map-figure" viewBox="0 0 {_W} {height}" '
+        f'width="{_W}" height="{height}" role="img" aria-label={quoteattr(label)} '
+        f"font-family={quoteattr(_FONT)}>",
+        f"<title>{escape(label)}</title>",
+        f'<rect x="0" y="0" width="{_W}" height="{height}" fill="#ffffff"/>',
+        *_svg_legend(charter),
+        *(
+            _svg_text(x, _LOOP_HEAD - 10, fit(head, 30), 12, fill=_INK, font_weight="700")
+            for x, head in zip(_LOOP_COLS, heads, strict=True)
+        ),
+        f'<line x1="0" y1="{_LOOP_HEAD - 2}" x2="{_W}" y2="{_LOOP_HEAD - 2}" stroke="{_INK}"/>',
+    ]
+    before = MapRow(loop.practice, "", loop.first)
+    after = MapRow(loop.practice, "", loop.last)
+    for i, (sphere, moved) in enumerate(loop.shifts.items()):
+        y = _LOOP_HEAD + i * _LOOP_ROW
+        if i % 2 == 0:
+            out.append(f'<rect x="0" y="{y}" width="{_W}" height="{_LOOP_ROW}" fill="{_SOFT}"/>')
+        out.append(_svg_text(4, y + 22, fit(charter.sphere_label(sphere), 30), 11, fill=_INK))
+        middle = y + (_LOOP_ROW - _ROW_H) / 2
+        out.append(_svg_cell(charter, before, sphere, _LOOP_COLS[0], middle))
+        out.append(_svg_cell(charter, after, sphere, _LOOP_COLS[1], middle))
+        if moved.concern == "unknown":
+            lines = _wrap(charter.t("shift.unknown"), 36)
+        else:
+            lines = [
+                fit(
+                    charter.t("charter.label", label=charter.t("shift.concern"))
+                    + " "
+                    + charter.t(f"shift.{moved.concern}"),
+                    36,
+                ),
+                fit(
+                    charter.t("charter.label", label=charter.t("shift.disagreement"))
+                    + " "
+                    + charter.t(f"shift.{moved.disagreement}"),
+                    36,
+                ),
+            ]
+        for k, line in enumerate(lines):
+            baseline = y + (22 if len(lines) == 1 else 15 + 13 * k)
+            out.append(_svg_text(_LOOP_COLS[2], baseline, line, 11, fill=_INK))
     out.append("</svg>")
     return "\n".join(out)
 

@@ -4,6 +4,10 @@ A participant is known by the SHA-256 of the token on their phone (see workshop.
 what is read back for the map never says who answered what. A comment the facilitator
 hid (`set_comment_hidden`) is left out of `comments`, and stays hidden when its author
 changes it (saving an answer never touches `hidden`).
+
+Every answer belongs to a pass (`model.FIRST_PASS` is screening; a revisit's pass is 2,
+3…; see revisits.py): what reads answers reads one pass, the first unless told, so the
+map of the first pass is what it was before revisits existed.
 """
 
 from __future__ import annotations
@@ -11,15 +15,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from workshop.model import Invalid, Vote
+from workshop.model import FIRST_PASS, Invalid, Vote
 from workshop.store.engine import Engine, now
 from workshop.store.rows import Participant
 from workshop.tokens import new_token, token_hash
 
+# A later pass is saved only while its revisit is open, checked in the transaction
+# itself: an answer racing the facilitator's "close" is either in or refused, never lost
+# silently.
 _SAVE_VOTE = (
     "INSERT INTO answer (participant_id, workshop_id, practice_id, sphere, value,"
-    " comment, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (participant_id, practice_id, sphere) DO UPDATE SET"
+    " comment, updated_at, pass) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+    " WHERE ? = 1 OR EXISTS (SELECT 1 FROM revisit WHERE workshop_id=? AND"
+    " practice_id=? AND pass=? AND closed_at IS NULL)"
+    " ON CONFLICT (participant_id, practice_id, sphere, pass) DO UPDATE SET"
     " value=excluded.value, comment=excluded.comment, updated_at=excluded.updated_at"
 )
 
@@ -74,7 +83,8 @@ class Answers(Engine):
         return self.read(lambda c: [r[0] for r in c.execute(sql, (workshop_id,))])
 
     def save_vote(self, participant: Participant, vote: Vote) -> None:
-        """Insert or replace one answer (changing an answer replaces it)."""
+        """Insert or replace one answer (changing an answer in the same pass replaces
+        it); `Invalid("error.revisit_closed")` for a later pass whose revisit is not open."""
         self.write(_save_votes, participant, [vote], now())
 
     def save_votes(self, participant: Participant, votes: Sequence[Vote]) -> None:
@@ -85,26 +95,27 @@ class Answers(Engine):
         """
         self.write(_save_votes, participant, list(votes), now())
 
-    def answers_of(self, participant_id: int) -> dict[tuple[str, str], dict]:
-        """A participant's own answers, keyed by (practice id, sphere)."""
-        sql = "SELECT practice_id, sphere, value, comment FROM answer WHERE participant_id=?"
-        rows = self.read(lambda c: c.execute(sql, (participant_id,)).fetchall())
+    def answers_of(
+        self, participant_id: int, pass_: int = FIRST_PASS
+    ) -> dict[tuple[str, str], dict]:
+        """A participant's own answers in one pass, keyed by (practice id, sphere)."""
+        sql = (
+            "SELECT practice_id, sphere, value, comment FROM answer"
+            " WHERE participant_id=? AND pass=?"
+        )
+        rows = self.read(lambda c: c.execute(sql, (participant_id, pass_)).fetchall())
         return {(r[0], r[1]): {"value": r[2], "comment": r[3]} for r in rows}
 
-    def answer_counts(self, workshop_id: int) -> list[tuple[str, str, str, int]]:
-        sql = (
-            "SELECT practice_id, sphere, value, COUNT(*) FROM answer WHERE workshop_id=?"
-            " GROUP BY practice_id, sphere, value"
-        )
-        return self.read(lambda c: [tuple(r) for r in c.execute(sql, (workshop_id,))])
+    def answer_counts(
+        self, workshop_id: int, pass_: int = FIRST_PASS
+    ) -> list[tuple[str, str, str, int]]:
+        """(practice id, sphere, answer, number) of one pass: the map's data."""
+        return self.read(pass_counts, workshop_id, pass_)
 
-    def comments(self, workshop_id: int) -> list[tuple[str, str, str]]:
-        """Every non-empty comment not hidden, newest first, without who wrote it."""
-        sql = (
-            "SELECT practice_id, sphere, comment FROM answer WHERE workshop_id=?"
-            " AND comment != '' AND hidden = 0 ORDER BY updated_at DESC, rowid DESC"
-        )
-        return self.read(lambda c: [tuple(r) for r in c.execute(sql, (workshop_id,))])
+    def comments(self, workshop_id: int, pass_: int = FIRST_PASS) -> list[tuple[str, str, str]]:
+        """Every non-empty comment of one pass not hidden, newest first, without who
+        wrote it."""
+        return self.read(pass_comments, workshop_id, pass_)
 
     def comments_for_moderation(self, workshop_id: int) -> list[dict]:
         """Every non-empty comment, hidden or not, newest first, never who wrote it.
@@ -137,7 +148,7 @@ class Answers(Engine):
         sql = """
             SELECT COUNT(*), COUNT(NULLIF(n, 0)), COUNT(NULLIF(n >= ?, 0)), COALESCE(SUM(n), 0)
             FROM (SELECT p.id, COUNT(a.sphere) AS n FROM participant p
-                  LEFT JOIN answer a ON a.participant_id = p.id
+                  LEFT JOIN answer a ON a.participant_id = p.id AND a.pass = 1
                   WHERE p.workshop_id = ? GROUP BY p.id)
         """
 
@@ -162,10 +173,26 @@ class Answers(Engine):
         return self.read(query)
 
 
+def pass_counts(conn: sqlite3.Connection, workshop_id: int, pass_: int) -> list[tuple]:
+    sql = (
+        "SELECT practice_id, sphere, value, COUNT(*) FROM answer WHERE workshop_id=?"
+        " AND pass=? GROUP BY practice_id, sphere, value"
+    )
+    return [tuple(r) for r in conn.execute(sql, (workshop_id, pass_))]
+
+
+def pass_comments(conn: sqlite3.Connection, workshop_id: int, pass_: int) -> list[tuple]:
+    sql = (
+        "SELECT practice_id, sphere, comment FROM answer WHERE workshop_id=? AND pass=?"
+        " AND comment != '' AND hidden = 0 ORDER BY updated_at DESC, rowid DESC"
+    )
+    return [tuple(r) for r in conn.execute(sql, (workshop_id, pass_))]
+
+
 def _save_votes(
     conn: sqlite3.Connection, participant: Participant, votes: list[Vote], stamp: str
 ) -> None:
-    conn.executemany(
+    saved = conn.executemany(
         _SAVE_VOTE,
         [
             (
@@ -176,7 +203,14 @@ def _save_votes(
                 vote.value.value,
                 vote.comment,
                 stamp,
+                vote.pass_,
+                vote.pass_,
+                participant.workshop_id,
+                vote.practice_id,
+                vote.pass_,
             )
             for vote in votes
         ],
-    )
+    ).rowcount
+    if saved != len(votes):  # a later pass whose revisit is not open: none of them
+        raise Invalid("error.revisit_closed")

@@ -26,8 +26,9 @@ class Archives(Engine):
         one snapshot: someone joining meanwhile is in neither. An answer whose comment the
         facilitator hid has `"hidden": True` (the key is absent from every other one).
         Each answer says where it came from (`source`: the participant's phone, paper,
-        import or demo) and when it was last changed (`at`, ISO 8601): a spreadsheet of
-        the answers needs both, and neither says who answered.
+        import or demo), when it was last changed (`at`, ISO 8601), and in which `pass`
+        (1 = screening, 2… = a revisit): a spreadsheet of the answers needs them, and
+        none says who answered.
         """
 
         def query(conn):
@@ -41,9 +42,9 @@ class Archives(Engine):
             answers = []
             for r in conn.execute(
                 "SELECT a.participant_id, a.practice_id, a.sphere, a.value, a.comment,"
-                " a.hidden, p.source, a.updated_at FROM answer a"
-                " JOIN participant p ON p.id = a.participant_id"
-                " WHERE a.workshop_id=? ORDER BY a.participant_id, a.practice_id, a.sphere",
+                " a.hidden, p.source, a.updated_at, a.pass FROM answer a"
+                " JOIN participant p ON p.id = a.participant_id WHERE a.workshop_id=?"
+                " ORDER BY a.participant_id, a.practice_id, a.sphere, a.pass",
                 (workshop_id,),
             ):
                 answer = {
@@ -54,6 +55,7 @@ class Archives(Engine):
                     "comment": r[4],
                     "source": r[6],
                     "at": r[7],
+                    "pass": r[8],
                 }
                 if r[5] and r[4]:  # only a hidden comment says so: other archives unchanged
                     answer["hidden"] = True
@@ -117,9 +119,18 @@ def _restore_rows(
             ).lastrowid
         )
     stamp = meta["created_at"]
+    # The revisits before their answers; an archive of version 1 has neither (pass 1).
+    conn.executemany(
+        "INSERT INTO revisit (workshop_id, practice_id, pass, opened_at, closed_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (workshop_id, r["practice"], r["pass"], r["opened_at"], r["closed_at"])
+            for r in archive.get("revisits", [])
+        ],
+    )
     conn.executemany(
         "INSERT INTO answer (participant_id, workshop_id, practice_id, sphere, value, comment,"
-        " hidden, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " hidden, updated_at, pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 people[a["participant"] - 1],
@@ -130,6 +141,7 @@ def _restore_rows(
                 a["comment"],
                 int(a.get("hidden") is True),
                 a.get("at") or stamp,
+                a.get("pass", 1),
             )
             for a in archive["answers"]
         ],

@@ -249,6 +249,45 @@ SCHEMA = [
     """
     ALTER TABLE workshop ADD COLUMN timer TEXT;
     """,
+    # version 6: the method's loop. Every answer records its pass (1 = screening, 2… = a
+    # second look at one practice after discussion): a participant answers a practice's
+    # sphere once per pass, so the answer table is rebuilt with the pass in its key (its
+    # rowids kept: they name comments for moderation). A revisit is one practice asked
+    # again, with when it opened and closed; at most one is open per workshop.
+    """
+    CREATE TABLE answer_v6 (
+        participant_id INTEGER NOT NULL REFERENCES participant(id) ON DELETE CASCADE,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT NOT NULL,
+        sphere TEXT NOT NULL,
+        value TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        hidden INTEGER NOT NULL DEFAULT 0,
+        pass INTEGER NOT NULL DEFAULT 1 CHECK (pass >= 1),
+        PRIMARY KEY (participant_id, practice_id, sphere, pass)
+    );
+    INSERT INTO answer_v6 (rowid, participant_id, workshop_id, practice_id, sphere, value,
+        comment, updated_at, hidden, pass)
+        SELECT rowid, participant_id, workshop_id, practice_id, sphere, value, comment,
+        updated_at, hidden, 1 FROM answer;
+    DROP TABLE answer;
+    ALTER TABLE answer_v6 RENAME TO answer;
+    CREATE INDEX answer_by_workshop ON answer (workshop_id, practice_id, sphere);
+    CREATE INDEX answer_counts ON answer (workshop_id, pass, practice_id, sphere, value);
+    CREATE INDEX answer_comments ON answer (workshop_id, updated_at) WHERE comment != '';
+
+    CREATE TABLE revisit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        practice_id TEXT NOT NULL,
+        pass INTEGER NOT NULL CHECK (pass >= 2),
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        UNIQUE (workshop_id, practice_id, pass)
+    );
+    CREATE UNIQUE INDEX revisit_open ON revisit (workshop_id) WHERE closed_at IS NULL;
+    """,
 ]
 
 #: From this version on, every connection had `secure_delete` on: a file migrated from

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
-from workshop.model import Invalid, Phase, new_join_code
+from workshop.model import REVISIT_PHASE, Invalid, Phase, new_join_code
 from workshop.store.engine import Engine, now
+from workshop.store.revisits import close_open_revisit
 from workshop.store.rows import Workshop, read_workshop
 
 
@@ -105,8 +106,14 @@ class Workshops(Engine):
         return found
 
     def set_phase(self, workshop_id: int, phase: Phase) -> None:
-        sql = "UPDATE workshop SET phase=? WHERE id=?"
-        self.write_workshop(lambda c: c.execute(sql, (phase.value, workshop_id)))
+        """Move the workshop; leaving the negotiation closes its open revisit, at once."""
+
+        def update(conn):
+            conn.execute("UPDATE workshop SET phase=? WHERE id=?", (phase.value, workshop_id))
+            if phase != REVISIT_PHASE:
+                close_open_revisit(conn, workshop_id)
+
+        self.write_workshop(update)
 
     def delete_workshop(self, workshop_id: int) -> None:
         """Erase a workshop and everything about its participants, from the disk too.

@@ -29,7 +29,7 @@ from workshop.model import (
     parse_pseudonym,
 )
 from workshop.store import Participant, Workshop
-from workshop.views import broadcaster, json_object, live, message, store, workshop_or_404
+from workshop.views import broadcaster, json_object, live, message, revisit, store, workshop_or_404
 
 bp = Blueprint("participant", __name__)
 
@@ -237,10 +237,15 @@ def _card_context(workshop, participant, token, number, answers, errors=None, ty
 
 @bp.get("/j/<code>/card/<int:number>")
 def card(code, number):
-    """One practice and its three sphere questions, prefilled with my answers."""
+    """One practice and its three sphere questions, prefilled with my answers; during
+    the negotiation, the practice of the open revisit asked again (views/revisit.py)."""
     workshop = _workshop(code)
     participant, token = _require_me(workshop)
     if workshop.phase != Phase.SCREENING:
+        open_ = 1 <= number <= len(workshop.practices) and revisit.is_open_for(workshop, number)
+        if open_:
+            page_data = _page_data(workshop, token)
+            return revisit.card(workshop, participant, number, open_["pass"], page_data)
         return redirect(url_for(".home", code=workshop.code))
     if not 1 <= number <= len(workshop.practices):
         abort(404, description="error.unknown_practice")
@@ -266,6 +271,8 @@ def save_card(code, number):
     participant, token = _require_me(workshop)
     if not 1 <= number <= len(workshop.practices):
         abort(404, description="error.unknown_practice")
+    if request.form.get("pass", "1") not in ("", "1"):  # a revisit's card (its pass)
+        return revisit.save(workshop, participant, number, _page_data(workshop, token))
     practice = workshop.practices[number - 1]
     try:
         check_answering(workshop.phase)
@@ -325,6 +332,7 @@ def _negotiation(workshop, participant, context, typed=None, error=None, status=
     )
     return render_template(
         template,
+        revisit=revisit.invitation(workshop, participant),
         focus=snapshot.focus,
         focus_row=snapshot.focus_row,
         open_round=open_round,

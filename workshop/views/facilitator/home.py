@@ -90,6 +90,9 @@ def _negotiation_context(snapshot) -> dict:
         "suggestions": snapshot.suggestions,
         "kinds": list(DecisionKind),
         "focus": snapshot.focus,
+        "open_revisit": snapshot.open_revisit,
+        "revisit_practice": snapshot.revisit_practice,
+        "loops": snapshot.loops,
     }
 
 

@@ -1,5 +1,6 @@
 """The negotiation from the facilitator's side: focus, decisions, clauses and their consent
-rounds, and what the charter says about itself."""
+rounds, revisits (a practice asked again after discussion), and what the charter says
+about itself."""
 
 from __future__ import annotations
 
@@ -30,6 +31,28 @@ def focus(code):
     except Invalid as error:
         return back(workshop, error)
     broadcaster().negotiation_changed(workshop)
+    return back(workshop)
+
+
+@bp.post("/w/<code>/revisit")
+@facilitator_only
+def revisit(code):
+    """Ask a practice's three questions again after discussion (`action=open`, for
+    `practice` or else the one under discussion), or close the open revisit
+    (`action=close`). Phones and the paper entry screen follow."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    action = request.form.get("action")
+    try:
+        if action == "open":
+            chosen = parse_practice(workshop.practice_ids, request.form.get("practice"), True)
+            store().open_revisit(workshop.id, workshop.phase, chosen or workshop.focus)
+        elif action == "close":
+            store().close_revisit(workshop.id)
+        else:
+            raise Invalid("error.bad_request")
+    except Invalid as error:
+        return back(workshop, error)
+    broadcaster().revisit_changed(workshop)
     return back(workshop)
 
 

@@ -1,17 +1,20 @@
 """Paper parity: numbered ballots to print, proxy entry counted exactly like phones, and
-paper answers in consent rounds."""
+paper answers in consent rounds and in the open revisit (a practice asked again after
+discussion: the entry screen then asks that practice only, for its pass)."""
 
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
 from workshop.model import (
+    FIRST_PASS,
     Answer,
     Invalid,
     Sphere,
     Vote,
-    check_answering,
+    check_pass,
     parse_consent,
+    parse_pass,
     parse_sheet,
 )
 from workshop.views import broadcaster, store, workshop_or_404
@@ -46,17 +49,32 @@ def paper(code):
         number = parse_sheet(request.args.get("sheet") or _next_sheet(workshop))
     except Invalid as error:
         return back(workshop, error, anchor="paper")
+    revisit = store().open_revisit_of(workshop.id)
+    pass_ = revisit["pass"] if revisit else FIRST_PASS
     answers = {}
     if number in store().paper_sheets(workshop.id):
-        answers = store().answers_of(store().paper_participant(workshop.id, number).id)
-    return _entry(workshop, number, answers, saved=request.args.get("saved"))
+        person = store().paper_participant(workshop.id, number)
+        answers = store().answers_of(person.id, pass_)
+    practices = _practices(workshop, pass_, revisit)
+    return _entry(workshop, number, answers, pass_, practices, saved=request.args.get("saved"))
 
 
 def _next_sheet(workshop) -> int:
     return max(store().paper_sheets(workshop.id) or [0]) + 1
 
 
-def _entry(workshop, sheet: int, answers: dict, errors=None, saved=None, status=200):
+def _practices(workshop, pass_: int, revisit: dict | None) -> list[dict]:
+    """The cards a sheet answers: all of them in the first pass; in a later pass the
+    open revisit's, or (when it closed meanwhile) those the form sent answers for."""
+    if pass_ == FIRST_PASS:
+        return list(workshop.practices)
+    if revisit is not None:
+        return [p for p in workshop.practices if p["id"] == revisit["practice"]]
+    sent = {name.split(":", 1)[0] for name in request.form if ":" in name}
+    return [p for p in workshop.practices if p["id"] in sent]
+
+
+def _entry(workshop, sheet, answers, pass_, practices, errors=None, saved=None, status=200):
     return render_template(
         "facilitator/paper.html",
         workshop=workshop,
@@ -67,6 +85,8 @@ def _entry(workshop, sheet: int, answers: dict, errors=None, saved=None, status=
         spheres=list(Sphere),
         scale=list(Answer),
         saved=saved,
+        pass_=pass_,
+        practices=practices,
     ), status
 
 
@@ -74,37 +94,51 @@ def _entry(workshop, sheet: int, answers: dict, errors=None, saved=None, status=
 @facilitator_only
 def save_paper(code):
     """Count a paper ballot exactly like a phone's answers (the data says it was paper):
-    the same rules, the same phase; a refused question comes back with what was typed,
-    and then nothing of the ballot is saved (it is saved whole, in one transaction)."""
+    the same rules, the same phase, the same pass (`pass`: the first, or the open
+    revisit's); a refused question comes back with what was typed, and then nothing of
+    the ballot is saved (it is saved whole, in one transaction)."""
     workshop = workshop_or_404(code, speak_its_language=False)
     try:
-        check_answering(workshop.phase)
+        pass_ = parse_pass(request.form.get("pass"))
+        if pass_ == FIRST_PASS:
+            check_pass(workshop.phase, "", pass_, None)
         sheet = parse_sheet(request.form.get("sheet"))
     except Invalid as error:
         return back(workshop, error, anchor="paper")
+    revisit = store().open_revisit_of(workshop.id) if pass_ != FIRST_PASS else None
+    practices = _practices(workshop, pass_, revisit)
+    votes, typed, errors = _read_sheet(workshop, practices, pass_)
+    try:
+        if pass_ != FIRST_PASS:
+            check_pass(workshop.phase, revisit["practice"] if revisit else "", pass_, revisit)
+        if not errors:
+            store().save_votes(store().paper_participant(workshop.id, sheet), votes)
+    except Invalid as error:  # the revisit closed: the sheet comes back whole, and why
+        return _entry(workshop, sheet, typed, pass_, practices, {"": error}, status=409)
+    if errors:
+        return _entry(workshop, sheet, typed, pass_, practices, errors, status=400)
+    broadcaster().mark(workshop.id)
+    return redirect(url_for(".paper", code=workshop.code, sheet=sheet + 1, saved=sheet), 303)
+
+
+def _read_sheet(workshop, practices: list[dict], pass_: int) -> tuple[list, dict, dict]:
+    """The sheet's answers as typed: (votes, what was typed, refusals by question)."""
     votes, typed, errors = [], {}, {}
-    for practice in workshop.practices:
+    for practice in practices:
         for sphere in Sphere:
             name = f"{practice['id']}:{sphere.value}"
             value = request.form.get(name, "")
             comment = request.form.get(f"{name}:comment", "")
             if not value and not comment.strip():
                 continue
-            typed[(practice["id"], sphere.value)] = {"value": value, "comment": comment}
-            data = {"practice": practice["id"], "sphere": sphere.value}
+            key = (practice["id"], sphere.value)
+            typed[key] = {"value": value, "comment": comment}
+            data = {"practice": practice["id"], "sphere": sphere.value, "pass": pass_}
             try:
-                votes.append(
-                    Vote.parse(
-                        workshop.practice_ids, {**data, **typed[data["practice"], sphere.value]}
-                    )
-                )
+                votes.append(Vote.parse(workshop.practice_ids, {**data, **typed[key]}))
             except Invalid as error:
-                errors[(practice["id"], sphere.value)] = error
-    if errors:
-        return _entry(workshop, sheet, typed, errors, status=400)
-    store().save_votes(store().paper_participant(workshop.id, sheet), votes)
-    broadcaster().mark(workshop.id)
-    return redirect(url_for(".paper", code=workshop.code, sheet=sheet + 1, saved=sheet), 303)
+                errors[key] = error
+    return votes, typed, errors
 
 
 @bp.post("/w/<code>/paper-consent")

@@ -1,0 +1,219 @@
+"""The method's loop end to end: the facilitator asks a practice again, phones (with and
+without JavaScript) and paper sheets answer it in its pass, then it closes."""
+
+import pytest
+from conftest import csrf, text
+
+from workshop.model import Answer, Phase, Sphere, Vote
+
+PRACTICE = "whatsapp-users"  # the first card
+
+
+@pytest.fixture
+def negotiating(make_workshop, store, join):
+    """A workshop in negotiation whose first practice was screened by two people."""
+    workshop = make_workshop(phase="screening")
+    phones = [join(workshop) for _ in range(2)]
+    for (client, _token), value in zip(phones, ("fine", "problem"), strict=True):
+        client.post(
+            f"/j/{workshop.code}/card/1",
+            data={"csrf": csrf(client), "means": value, "go": "next"},
+        )
+    store.set_phase(workshop.id, Phase.MAP)
+    store.set_phase(workshop.id, Phase.NEGOTIATION)
+    return store.workshop_by_id(workshop.id), phones
+
+
+def post(client, path, **data):
+    return client.post(path, data={"csrf": csrf(client), **data})
+
+
+def revisit(facilitator, workshop, **data):
+    return post(facilitator, f"/f/w/{workshop.code}/revisit", **data)
+
+
+def test_a_phone_without_javascript_answers_the_new_look(negotiating, facilitator, store, join):
+    workshop, phones = negotiating
+    first = store.answer_counts(workshop.id)
+    post(facilitator, f"/f/w/{workshop.code}/focus", practice=PRACTICE)
+    assert revisit(facilitator, workshop, action="open").status_code == 303
+    assert store.open_revisit_of(workshop.id)["pass"] == 2
+    # Someone who joined after screening is asked too.
+    late, _ = join(workshop)
+    home = text(late.get(f"/j/{workshop.code}"))
+    assert "Nouveau regard après la discussion (passage 2)" in home
+    assert "Répondre de nouveau" in home
+    card = late.get(f"/j/{workshop.code}/card/1")
+    page = text(card)
+    assert card.status_code == 200
+    assert "Nouveau regard après la discussion (passage 2)" in page
+    assert 'name="pass" value="2"' in page
+    assert "checked" not in page  # asked again, empty
+    saved = post(
+        late,
+        f"/j/{workshop.code}/card/1",
+        **{"pass": "2", "means": "problem", "means_comment": "vu autrement", "values": "discuss"},
+    )
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("#revisit")
+    assert sorted(store.answer_counts(workshop.id, 2)) == [
+        (PRACTICE, "means", "problem", 1),
+        (PRACTICE, "values", "discuss", 1),
+    ]
+    assert store.answer_counts(workshop.id) == first  # the first map is untouched
+    assert "vos réponses à ce nouveau regard sont enregistrées" in text(
+        late.get(f"/j/{workshop.code}")
+    )
+    # Coming back shows this pass's answers (and only them) to change them.
+    again = text(late.get(f"/j/{workshop.code}/card/1"))
+    assert "vu autrement" in again
+    # Another card is not asked again.
+    assert late.get(f"/j/{workshop.code}/card/2").status_code == 302
+    assert store.open_revisit_of(workshop.id)["answered"] == 1
+
+    # Closed: the card goes back to the negotiation, and an answer sent late is refused
+    # with what was typed, nothing saved.
+    assert revisit(facilitator, workshop, action="close").status_code == 303
+    client, _ = phones[0]
+    assert client.get(f"/j/{workshop.code}/card/1").status_code == 302
+    late_answer = post(
+        client,
+        f"/j/{workshop.code}/card/1",
+        **{"pass": "2", "means": "fine", "means_comment": "trop tard ?"},
+    )
+    assert late_answer.status_code == 409
+    page = text(late_answer)
+    assert "Ce nouveau regard sur la pratique est clos" in page
+    assert "trop tard ?" in page and 'value="fine" checked' in page
+    assert store.answer_counts(workshop.id, 2) == [
+        (PRACTICE, "means", "problem", 1),
+        (PRACTICE, "values", "discuss", 1),
+    ]
+    assert "Nouveau regard après" not in text(client.get(f"/j/{workshop.code}"))
+
+
+def test_the_phone_saves_its_new_look_over_socketio(negotiating, facilitator, store, sio):
+    workshop, phones = negotiating
+    sockets = [sio({"role": "participant", "code": workshop.code, "token": t}) for _, t in phones]
+    screen = sio({"role": "screen", "code": workshop.code})
+    for s in (*sockets, screen):
+        s.get_received()
+    answer = {"practice": PRACTICE, "sphere": "means", "value": "problem", "pass": 2}
+    refused = sockets[0].emit("answer", answer, callback=True)
+    assert refused == {
+        "ok": False,
+        "error": "Ce nouveau regard sur la pratique est clos (ou n'est pas celui qui est"
+        " ouvert) : votre réponse n'est pas enregistrée.",
+    }
+    revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    for s in (*sockets, screen):
+        events = {e["name"]: e["args"] for e in s.get_received()}
+        assert events["revisit"] == [{"open": {"practice": PRACTICE, "pass": 2}}]
+        assert ("negotiation" in events) == (s is not screen)  # phones reload
+    assert sockets[0].emit("answer", answer, callback=True) == {"ok": True}
+    assert sockets[1].emit("answer", {**answer, "value": "discuss"}, callback=True) == {"ok": True}
+    # The first pass is not open: screening is over.
+    assert sockets[0].emit("answer", {**answer, "pass": 1}, callback=True)["ok"] is False
+    assert sockets[0].emit("answer", {**answer, "pass": 3}, callback=True)["ok"] is False
+    assert sockets[0].emit("answer", {**answer, "pass": True}, callback=True)["ok"] is False
+    assert sorted(store.answer_counts(workshop.id, 2)) == [
+        (PRACTICE, "means", "discuss", 1),
+        (PRACTICE, "means", "problem", 1),
+    ]
+    revisit(facilitator, workshop, action="close")
+    events = {e["name"]: e["args"] for e in sockets[0].get_received()}
+    assert events["revisit"] == [{"open": None}] and "negotiation" in events
+    assert sockets[0].emit("answer", answer, callback=True)["ok"] is False
+
+
+def test_a_paper_sheet_answers_the_new_look(negotiating, facilitator, store):
+    workshop, _ = negotiating
+    revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    entry = text(facilitator.get(f"/f/w/{workshop.code}/paper?sheet=4"))
+    assert "Nouveau regard après la discussion (passage 2)" in entry
+    assert 'name="pass" value="2"' in entry
+    assert f'name="{PRACTICE}:means"' in entry
+    assert 'name="team-group-chat:means"' not in entry  # only the practice asked again
+    saved = post(
+        facilitator,
+        f"/f/w/{workshop.code}/paper",
+        sheet="4",
+        **{"pass": "2", f"{PRACTICE}:means": "unsure", f"{PRACTICE}:means:comment": "papier"},
+    )
+    assert saved.status_code == 303
+    assert store.answer_counts(workshop.id, 2) == [(PRACTICE, "means", "unsure", 1)]
+    assert store.comments(workshop.id, 2) == [(PRACTICE, "means", "papier")]
+    assert store.open_revisit_of(workshop.id)["answered"] == 1
+    # The sheet opens again with its answers of this pass.
+    assert "papier" in text(facilitator.get(f"/f/w/{workshop.code}/paper?sheet=4"))
+    revisit(facilitator, workshop, action="close")
+    late = post(
+        facilitator,
+        f"/f/w/{workshop.code}/paper",
+        sheet="5",
+        **{"pass": "2", f"{PRACTICE}:values": "fine", f"{PRACTICE}:values:comment": "tard"},
+    )
+    assert late.status_code == 409
+    page = text(late)
+    assert "Ce nouveau regard sur la pratique est clos" in page and "tard" in page
+    assert store.answer_counts(workshop.id, 2) == [(PRACTICE, "means", "unsure", 1)]
+    assert store.paper_sheets(workshop.id) == [4]
+
+
+def test_the_facilitator_reads_why_a_revisit_is_refused(negotiating, facilitator, store):
+    workshop, _ = negotiating
+    code = workshop.code
+
+    def refused(**data):
+        response = revisit(facilitator, workshop, **data)
+        assert response.status_code == 303
+        return text(facilitator.get(response.headers["Location"]))
+
+    assert "Choisissez d'abord la pratique à revoir." in refused(action="open")
+    assert "Cette carte n'existe pas dans l'atelier." in refused(action="open", practice="nowhere")
+    assert "Aucun nouveau regard n'est ouvert." in refused(action="close")
+    revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    assert "Un nouveau regard est déjà ouvert" in refused(
+        action="open", practice="cloud-case-files"
+    )
+    page = text(facilitator.get(f"/f/w/{code}"))
+    assert "Nouveau regard ouvert sur « Nous parlons avec les personnes sur WhatsApp »" in page
+    assert "personne n'a encore répondu." in page
+    # Leaving the negotiation closes it.
+    post(facilitator, f"/f/w/{code}/phase", phase="charter")
+    assert store.open_revisit_of(workshop.id) is None
+    post(facilitator, f"/f/w/{code}/phase", phase="negotiation")
+    post(facilitator, f"/f/w/{code}/phase", phase="map")
+    assert "La négociation n'est pas en cours." in refused(action="open", practice=PRACTICE)
+    assert [r["pass"] for r in store.revisits(workshop.id)] == [2]
+
+
+def test_the_control_page_shows_before_and_after_in_words(negotiating, facilitator, store):
+    workshop, phones = negotiating
+    revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    people = [store.participant(workshop.id, _hash(t)) for _, t in phones]
+    for person in people:
+        store.save_vote(person, Vote(PRACTICE, Sphere.MEANS, Answer.PROBLEM, "", 2))
+    revisit(facilitator, workshop, action="close")
+    page = text(facilitator.get(f"/f/w/{workshop.code}"))
+    assert "Avant et après la discussion (passage 1 et passage 2)" in page
+    assert "plus inquiets" in page and "plus d'accord" in page
+    assert "pas de comparaison possible" in page  # values: nobody answered it
+
+
+def _hash(token):
+    from workshop.security import token_hash
+
+    return token_hash(token)
+
+
+@pytest.mark.parametrize("who", ["stranger", "participant"])
+def test_only_the_facilitator_opens_and_closes_a_revisit(negotiating, app, join, store, who):
+    workshop, _ = negotiating
+    intruder = app.test_client() if who == "stranger" else join(workshop)[0]
+    opened = post(intruder, f"/f/w/{workshop.code}/revisit", action="open", practice=PRACTICE)
+    assert opened.status_code == 403
+    assert store.revisits(workshop.id) == []
+    store.open_revisit(workshop.id, Phase.NEGOTIATION, PRACTICE)
+    closed = post(intruder, f"/f/w/{workshop.code}/revisit", action="close")
+    assert closed.status_code == 403
+    assert store.open_revisit_of(workshop.id)["pass"] == 2

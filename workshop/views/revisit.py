@@ -1,0 +1,105 @@
+"""The method's loop on a participant's phone: the card of the open revisit.
+
+During the negotiation the facilitator may ask one practice's three questions again
+(model: `check_pass`). The phone's negotiation page then invites the person to answer
+(`invitation`), and the practice's card (`/j/<code>/card/<n>`) shows its three questions
+again, empty, with a line saying it is a new look after the discussion (`card`); its
+form posts the pass with the answers (`save`). A refusal (the revisit closed meanwhile)
+comes back with everything as typed. Works without JavaScript; participant.js saves as
+you go, with the pass, as on any card.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+
+from workshop.model import Answer, Invalid, Sphere, Vote, check_pass, parse_pass
+from workshop.store import Participant, Workshop
+from workshop.views import broadcaster, live, store
+
+
+def invitation(workshop: Workshop, participant: Participant) -> dict | None:
+    """What the negotiation page says of the open revisit: its practice, the card's
+    number, the pass, and whether this person answered it yet; None when none is open."""
+    snapshot = live().snapshot(workshop)
+    revisit, practice = snapshot.open_revisit, snapshot.revisit_practice
+    if revisit is None or practice is None:
+        return None
+    mine = store().answers_of(participant.id, revisit["pass"])
+    return {
+        "practice": practice,
+        "number": workshop.practices.index(practice) + 1,
+        "pass": revisit["pass"],
+        "answered": any(key[0] == practice["id"] for key in mine),
+    }
+
+
+def is_open_for(workshop: Workshop, number: int) -> dict | None:
+    """The open revisit, if it is card `number`'s practice."""
+    revisit = store().open_revisit_of(workshop.id)
+    if revisit and revisit["practice"] == workshop.practices[number - 1]["id"]:
+        return revisit
+    return None
+
+
+def card(workshop, participant, number, pass_, page_data, typed=None, errors=None, status=200):
+    """The card of a revisit: the practice's three questions again, with this person's
+    answers of that pass (none at first), or what they typed when it was refused."""
+    practice = workshop.practices[number - 1]
+    saved = store().answers_of(participant.id, pass_)
+    mine = {s.value: saved.get((practice["id"], s.value), {}) for s in Sphere}
+    mine.update(typed or {})
+    return render_template(
+        "participant/revisit.html",
+        workshop=workshop,
+        participant=participant,
+        number=number,
+        practice=practice,
+        pass_=pass_,
+        mine=mine,
+        errors=errors or {},
+        page_data=page_data,
+        spheres=list(Sphere),
+        scale=list(Answer),
+    ), status
+
+
+def save(workshop, participant, number, page_data):
+    """Save the answers of a revisit's card, if that revisit is still the open one.
+
+    A refused pass (closed meanwhile, or not this practice's) brings the card back with
+    the reason and everything as typed, nothing saved (409); a refused question, with
+    its reason beside it (400), the others saved."""
+    practice = workshop.practices[number - 1]
+    typed = {
+        s.value: {
+            "value": request.form.get(s.value, ""),
+            "comment": request.form.get(f"{s.value}_comment", ""),
+        }
+        for s in Sphere
+    }
+    try:
+        pass_ = parse_pass(request.form.get("pass"))
+        check_pass(workshop.phase, practice["id"], pass_, store().open_revisit_of(workshop.id))
+    except Invalid as error:
+        shown = request.form.get("pass", "")
+        pass_ = int(shown) if shown.isdigit() and len(shown) < 4 else 2
+        return card(workshop, participant, number, pass_, page_data, typed, {"": error}, 409)
+    errors = {}
+    for sphere in Sphere:
+        answer = typed[sphere.value]
+        if not answer["value"] and not answer["comment"].strip():
+            continue
+        try:
+            vote = Vote.parse(
+                workshop.practice_ids,
+                {"practice": practice["id"], "sphere": sphere.value, "pass": pass_, **answer},
+            )
+            store().save_vote(participant, vote)
+        except Invalid as error:
+            errors[sphere.value] = error
+    broadcaster().mark(workshop.id)
+    if errors:
+        kept = {s: typed[s] for s in errors}
+        return card(workshop, participant, number, pass_, page_data, kept, errors, 400)
+    return redirect(url_for("participant.home", code=workshop.code, _anchor="revisit"), 303)
