@@ -147,7 +147,10 @@ def test_every_event_is_acknowledged(world, event, args):
 
 @SETTINGS
 @given(
-    auth=json_values
+    # A bare float cannot be sent as `auth`: python-socketio encodes 0.5 as the packet
+    # "00.5", which any decoder reads as the packet id 0 followed by garbage (the real
+    # server's frame guard then closes the connection; the test client raises instead).
+    auth=json_values.filter(lambda value: not isinstance(value, float))
     | st.fixed_dictionaries(
         {},
         optional={
