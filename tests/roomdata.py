@@ -14,7 +14,7 @@ from pathlib import Path
 from workshop.decks import available_decks
 from workshop.demo import PROFILES
 from workshop.model import Answer, Phase, Sphere, Vote
-from workshop.store import Store
+from workshop.store import Participant, Store
 from workshop.tokens import new_token, token_hash
 
 PARTICIPANTS = 12
@@ -108,10 +108,14 @@ REASONS = {
 }
 
 
-def seed_negotiation(data: Path, lang: str = "fr", phase: str = "negotiation") -> str:
+def seed_negotiation(
+    data: Path, lang: str = "fr", phase: str = "negotiation", revisit: str | None = None
+) -> str:
     """The room in negotiation: the most tense practice under discussion with a decision,
     a clause in an open consent round answered by 9 of 12 (a reservation, an objection);
-    with `phase="charter"`, three clauses adopted instead (one with dissent)."""
+    with `phase="charter"`, three clauses adopted instead (one with dissent). `revisit`:
+    that practice asked again after its discussion, "open" (7 of 12 have answered) or
+    "closed" (everyone answered, more worried and more agreed, a few comments)."""
     from workshop.model import ClauseStatus, Consent, DecisionKind
 
     code = seed_room(data, lang=lang, phase="map")
@@ -130,20 +134,41 @@ def seed_negotiation(data: Path, lang: str = "fr", phase: str = "negotiation") -
             store.set_phase(workshop.id, Phase.CHARTER)
             return code
         store.set_focus(workshop.id, practices[0])
-        detail = "par Signal" if lang == "fr" else "by Signal"
-        store.set_decision(workshop.id, practices[0], DecisionKind.REPLACE, detail)
-        clause = store.add_clause(workshop.id, practices[0], CLAUSES[lang][0])
-        round_id = store.open_round(workshop.id, clause)
         people = store.read(
             lambda c: [
                 r[0]
                 for r in c.execute("SELECT id FROM participant WHERE workshop_id=?", (workshop.id,))
             ]
         )
-        answers = [Consent.CONSENT] * 7 + [Consent.RESERVATION, Consent.OBJECTION]
-        reasons = {Consent.RESERVATION: REASONS[lang][0], Consent.OBJECTION: REASONS[lang][1]}
-        for person, value in zip(people, answers, strict=False):  # 9 of the 12 answer
-            store.save_consent(round_id, person, value, reasons.get(value, ""))
+        if not revisit:  # asked again first, decided after
+            detail = "par Signal" if lang == "fr" else "by Signal"
+            store.set_decision(workshop.id, practices[0], DecisionKind.REPLACE, detail)
+            clause = store.add_clause(workshop.id, practices[0], CLAUSES[lang][0])
+            round_id = store.open_round(workshop.id, clause)
+            answers = [Consent.CONSENT] * 7 + [Consent.RESERVATION, Consent.OBJECTION]
+            reasons = {Consent.RESERVATION: REASONS[lang][0], Consent.OBJECTION: REASONS[lang][1]}
+            for person, value in zip(people, answers, strict=False):  # 9 of the 12 answer
+                store.save_consent(round_id, person, value, reasons.get(value, ""))
+        else:
+            store.open_revisit(workshop.id, Phase.NEGOTIATION, practices[0])
+            rng = random.Random(5)
+            everyone = [Participant(pid, workshop.id, "", "phone") for pid in people]
+            for n, person in enumerate(everyone[: 7 if revisit == "open" else None]):
+                store.save_votes(
+                    person,
+                    [
+                        Vote(
+                            practices[0],
+                            sphere,
+                            rng.choices(list(Answer), weights=(10, 25, 60, 5))[0],
+                            COMMENTS[lang][n % 3] if n < 4 else "",
+                            2,
+                        )
+                        for sphere in Sphere
+                    ],
+                )
+            if revisit == "closed":
+                store.close_revisit(workshop.id)
         return code
     finally:
         store.close()

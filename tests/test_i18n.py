@@ -72,7 +72,7 @@ def test_zero_forms_come_with_their_one_and_other_forms():
 
 def test_templates_hold_no_bare_text():
     """Text between tags must come from the catalogue (`{{ _('…') }}`), not be typed in."""
-    allowed = {"·", "Sphères", ":", "/", "F", "C"}  # F and C: the projector's keys
+    allowed = {"·", "Sphères", ":", "/", "F", "C", "R"}  # F, C, R: the projector's keys
     tag_text = re.compile(r">([^<>{}]*[A-Za-zÀ-ÿ][^<>{}]*)<")
     for path in resource_dir("templates").rglob("*.html"):
         source = re.sub(r"{#.*?#}", "", path.read_text(encoding="utf-8"), flags=re.S)

@@ -217,3 +217,33 @@ def test_only_the_facilitator_opens_and_closes_a_revisit(negotiating, app, join,
     closed = post(intruder, f"/f/w/{workshop.code}/revisit", action="close")
     assert closed.status_code == 403
     assert store.open_revisit_of(workshop.id)["pass"] == 2
+
+
+def test_the_projector_counts_the_new_look_then_shows_before_and_after(
+    negotiating, facilitator, store, client
+):
+    workshop, phones = negotiating
+    revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    people = [store.participant(workshop.id, _hash(t)) for _, t in phones]
+    store.save_vote(people[0], Vote(PRACTICE, Sphere.MEANS, Answer.PROBLEM, "tout compte fait", 2))
+    page = text(client.get(f"/s/{workshop.code}"))
+    assert 'data-view="revisit"' in page
+    assert "Nouveau regard après la discussion (passage 2)" in page
+    assert "sur 2 ont répondu" in page and "<b>1</b>" in page
+    assert "tout compte fait" not in page  # the new answers stay off until it closes
+    assert "plus inquiets" not in page
+    store.save_vote(people[1], Vote(PRACTICE, Sphere.MEANS, Answer.PROBLEM, "", 2))
+    revisit(facilitator, workshop, action="close")
+    for url in (f"/s/{workshop.code}", f"/s/{workshop.code}?practice={PRACTICE}"):
+        page = text(client.get(url))
+        assert "Avant et après la discussion (passage 1 et passage 2)" in page
+        assert "plus inquiets · plus d'accord" in page  # fine + problem → problem + problem
+        assert "pas de comparaison possible" in page  # values: nobody answered it
+    focus = text(client.get(f"/s/{workshop.code}?practice={PRACTICE}"))
+    assert "1 commentaire au nouveau regard" in focus and "tout compte fait" in focus
+    overview = text(client.get(f"/s/{workshop.code}?view=overview"))
+    assert "regardée de nouveau après la discussion" in overview  # the ↻ mark
+    assert "le premier passage (touche R : le dernier)" in overview
+    last = text(client.get(f"/s/{workshop.code}/stage?view=overview&pass=last"))
+    assert "le dernier passage (touche R : le premier)" in last
+    assert "Problème 2" in last and "Problème 2" not in overview  # the last pass's cells

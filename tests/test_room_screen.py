@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 SIZES = [(1280, 720), (1920, 1080)]
 LANGS = ["fr", "en"]
-VIEWS = ["join", "progress", "overview", "focus", "negotiation", "charter"]
+VIEWS = ["join", "progress", "overview", "focus", "negotiation", "charter", "revisit", "loop"]
 
 #: Visible text of the page, with its font size and box (what a reader at the back sees).
 TEXTS = """() => {
@@ -50,6 +50,8 @@ def room(tmp_path_factory):
         codes["overview", lang] = seed_room(data, lang, phase="map")
         codes["negotiation", lang] = seed_negotiation(data, lang)
         codes["charter", lang] = seed_negotiation(data, lang, phase="charter")
+        codes["revisit", lang] = seed_negotiation(data, lang, revisit="open")
+        codes["loop", lang] = seed_negotiation(data, lang, revisit="closed")
     server = Server(data).start()
     yield server, codes
     server.stop()
@@ -77,7 +79,8 @@ def projector(chromium, room, view, lang, size):
     code = codes["overview" if view == "focus" else view, lang]
     first = "" if view != "focus" else "?practice=whatsapp-users"
     page.goto(f"{server.base}/s/{code}{first}")
-    page.locator(f"body.view-{view}[data-live]").wait_for()  # after the first live update
+    shown = "negotiation" if view == "loop" else view  # a practice asked again, discussed
+    page.locator(f"body.view-{shown}[data-live]").wait_for()  # after the first live update
     page.wait_for_timeout(300)  # a fetch the keys started may still land
     return page
 
@@ -174,6 +177,23 @@ class _Views:
         # The screen is used: from the top of the page to the lowest visible text.
         bottom = max(t["bottom"] for t in page.evaluate(TEXTS))
         assert bottom >= 0.6 * height, f"only {bottom / height:.0%} of the screen used"
+
+    @staticmethod
+    def revisit(page, width, height):
+        count = page.locator(".revisit-count b")
+        assert count.inner_text() == "7"
+        size = float(count.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
+        assert size >= height / 8  # the count reads from the back
+        assert page.locator("svg.bar").count() == 0  # the new answers stay off the screen
+
+    @staticmethod
+    def loop(page, width, height):
+        # Before and after, side by side per sphere, and the shift in words.
+        assert page.locator(".sphere-block .pass-line.before svg.bar").count() == 3
+        assert page.locator(".sphere-block .pass-line.after svg.bar").count() == 3
+        assert page.locator(".sphere-block .shift").count() == 3
+        assert page.locator(".loop-line").is_visible()
+        assert page.locator(".comment-list li:not([hidden])").count() >= 1
 
     @staticmethod
     def charter(page, width, height):

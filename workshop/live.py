@@ -72,9 +72,10 @@ class Snapshot:
         - joining: the join view (screen.html itself: the QR code needs the request);
         - screening: the progress, or the overview if results are not hidden;
         - map: one practice in focus, else the overview of every practice;
-        - negotiation: the practice under discussion (else the open round's) with its
-          round, else the overview in tension order; another practice the keys asked
-          for, in focus;
+        - negotiation: the open revisit (how many answered the practice asked again),
+          else the practice under discussion (else the open round's) with its round,
+          else the overview in tension order; another practice the keys asked for, in
+          focus;
         - charter: the adopted clauses.
 
         `practice_id` "" asks for the overview (the projector's Esc) in the map and
@@ -91,6 +92,8 @@ class Snapshot:
         if practice_id == "":
             return "overview", None
         if phase == Phase.NEGOTIATION and practice_id in (None, workshop.focus):
+            if self.open_revisit:
+                return "revisit", self.row(self.open_revisit["practice"])
             if workshop.focus:
                 return "negotiation", self.row(workshop.focus)
             if self.open_round:  # the round's practice (None: a clause for the charter)
@@ -157,7 +160,7 @@ class _Entry:
     maps: dict[str, str | None] = field(default_factory=dict)
     negotiations: dict[str, str | None] = field(default_factory=dict)
     #: The projector's stage, by language and what its keys asked for (`Snapshot.stage`).
-    stages: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    stages: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
 
 
 class Views:
@@ -186,7 +189,9 @@ class Views:
             "revisit": _revisit_state(snapshot.open_revisit),
         }
 
-    def screen_state(self, workshop: Workshop, practice_id: str | None = None) -> dict:
+    def screen_state(
+        self, workshop: Workshop, practice_id: str | None = None, last: bool = False
+    ) -> dict:
         """What the projector shows: its stage's HTML and what it needs to follow along."""
         entry = self._entry(workshop)
         snapshot = entry.snapshot
@@ -194,21 +199,23 @@ class Views:
             "phase": snapshot.workshop.phase.value,
             "progress": snapshot.progress,
             "focus": snapshot.workshop.focus,
+            "revisit": _revisit_state(snapshot.open_revisit),
             "view": snapshot.stage(practice_id)[0],
-            "stage": self.stage(workshop, practice_id),
+            "stage": self.stage(workshop, practice_id, last),
         }
 
-    def stage(self, workshop: Workshop, practice_id: str | None = None) -> str:
-        """The projector's stage in the workshop's language (rendered once per change)."""
+    def stage(self, workshop: Workshop, practice_id: str | None = None, last: bool = False) -> str:
+        """The projector's stage in the workshop's language (rendered once per change);
+        `last`: the overview shows the revisited practices' last pass."""
         entry = self._entry(workshop)
         snapshot, lang = entry.snapshot, workshop.lang
-        key = (lang, practice_id)
+        key = (lang, practice_id, last)
         if key not in entry.stages:
             view, row = snapshot.stage(practice_id)
             with self.app.app_context():
                 g.lang = lang
                 entry.stages[key] = render_template(
-                    "screen/_stage.html", s=snapshot, view=view, row=row
+                    "screen/_stage.html", s=snapshot, view=view, row=row, last=last
                 )
         return entry.stages[key]
 

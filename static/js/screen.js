@@ -15,6 +15,7 @@
   // overview, anything else a practice id (kept in the address, so a reload keeps it).
   var params = new URLSearchParams(window.location.search);
   var asked = params.get("view") === "overview" ? "" : params.get("practice");
+  var lastPass = params.get("pass") === "last";  // R: the practices asked again, last pass
   var focus = data.focus;
   var selected = null;  // the practice highlighted on the overview
   var pages = {};       // the page shown of each paged list, kept across updates
@@ -36,8 +37,11 @@
   }
 
   function query(what) {
-    if (what === null) return "";
-    return what === "" ? "?view=overview" : "?practice=" + encodeURIComponent(what);
+    var parts = [];
+    if (what === "") parts.push("view=overview");
+    else if (what !== null) parts.push("practice=" + encodeURIComponent(what));
+    if (lastPass) parts.push("pass=last");
+    return parts.length ? "?" + parts.join("&") : "";
   }
 
   function ask(what) {
@@ -74,10 +78,10 @@
       focus = state.focus;
       if (asked !== null) {
         asked = null;
-        window.history.replaceState(null, "", window.location.pathname);
+        window.history.replaceState(null, "", window.location.pathname + query(null));
       }
     }
-    if (asked === null) show(state.stage);
+    if (asked === null && !lastPass) show(state.stage);
     else fetchStage();
     document.body.setAttribute("data-live", "");  // the first update arrived
   });
@@ -208,6 +212,7 @@
     if (key === "?") toggleHelp();
     else if (key === "f" || key === "F") fullScreen();
     else if (key === "c" || key === "C") { document.body.classList.toggle("no-comments"); paginate(); }
+    else if (key === "r" || key === "R") { lastPass = !lastPass; ask(asked); }
     else if (key === "Escape") {
       if (!help.hidden) toggleHelp(false);
       else if (browsing) ask(current === "overview" ? null : "");

@@ -27,12 +27,17 @@ def _asked(workshop) -> str | None:
     return practice if practice in workshop.practice_ids else None
 
 
+def _last() -> bool:
+    """`?pass=last`: the overview shows the last pass of the practices asked again."""
+    return request.args.get("pass") == "last"
+
+
 @bp.get("/<code>")
 def screen(code):
     """The projector page; it updates itself over Socket.IO."""
     workshop = workshop_or_404(code)
     url = join_url(workshop.code)
-    state = live().screen_state(workshop, _asked(workshop))
+    state = live().screen_state(workshop, _asked(workshop), _last())
     return render_template(
         "screen/screen.html", workshop=workshop, join_url=url, qr=qr_svg(url, url), state=state
     )
@@ -41,6 +46,6 @@ def screen(code):
 @bp.get("/<code>/stage")
 def stage(code):
     """The stage alone (an HTML fragment), for the projector's keys: `?practice=<id>` or
-    `?view=overview`."""
+    `?view=overview`, and `pass=last`."""
     workshop = workshop_or_404(code)
-    return live().stage(workshop, _asked(workshop))
+    return live().stage(workshop, _asked(workshop), _last())
