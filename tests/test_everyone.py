@@ -66,8 +66,11 @@ def test_read_aloud_buttons_carry_the_text_and_wait_for_javascript(facilitator, 
     phone, _ = join(workshop)
     page = phone.get(f"/j/{code}/card/1").get_data(as_text=True)
     assert page.count("data-speak=") == 4  # the card and its three questions
-    assert 'class="button speak" data-speak="Nous parlons avec les personnes' in page
-    assert "hidden>Lire à voix haute" in page  # shown only where speech synthesis exists
+    assert 'class="speak-button" data-speak="Nous parlons avec les personnes' in page
+    assert 'data-speak="Moyens. Qu&#39;apporte l&#39;outil ? En avons-nous les moyens ?"' in page
+    # Shown only where speech synthesis exists, named in words for screen readers.
+    assert page.count(" hidden><img ") == 4
+    assert '<span class="visually-hidden">Lire à voix haute</span>' in page
 
 
 def test_the_live_map_reaches_each_phone_in_its_own_language(facilitator, store, join, sio, app):
