@@ -1,5 +1,7 @@
 """Everyone takes part: easy-read mode, one's own language, reading aloud."""
 
+import re
+
 from conftest import csrf, text
 
 from workshop.model import ClauseStatus, Phase
@@ -42,6 +44,30 @@ def test_easy_read_asks_one_question_per_screen(facilitator, store, join):
     back = phone.post(f"/j/{code}/card/2", data={"csrf": csrf(phone), "q": "1", "go": "previous"})
     assert back.headers["Location"].endswith(f"/j/{code}/card/1?q=3")
     assert store.progress(workshop.id)["answers"] == 2
+
+
+def test_easy_read_shows_the_cards_text_once_and_keeps_it_one_tap_away(facilitator, store, join):
+    code = _create(facilitator, easy_read="on")
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phone, _ = join(workshop)
+    words = workshop.practices[0]["easy_read"]
+    first = text(phone.get(f"/j/{code}/card/1"))
+    assert first.count(f"{words}</p>") == 1 and "Relire la carte" not in first
+    for step in (2, 3):
+        page = text(phone.get(f"/j/{code}/card/1?q={step}"))
+        again = re.search(r'<details class="easy-again">(.*?)</details>', page, re.S)
+        assert again and "<summary>Relire la carte</summary>" in again[1]
+        assert page.count(f"{words}</p>") == 1 and words in again[1]  # only behind the tap
+        assert "Nous parlons avec les personnes sur WhatsApp</h1>" in page
+    # The chosen answer comes back checked, its comment open.
+    phone.post(
+        f"/j/{code}/card/1",
+        data={"csrf": csrf(phone), "q": "2", "values": "discuss", "values_comment": "À voir"},
+    )
+    page = text(phone.get(f"/j/{code}/card/1?q=2"))
+    assert re.search(r'name="values" value="discuss" checked', page)
+    assert '<details class="comment-box" open>' in page
 
 
 def test_a_participant_reads_in_their_own_language(facilitator, store, join):
