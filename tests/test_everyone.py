@@ -95,7 +95,7 @@ def test_read_aloud_buttons_carry_the_text_and_wait_for_javascript(facilitator, 
     assert 'class="speak-button" data-speak="Nous parlons avec les personnes' in page
     assert 'data-speak="Moyens. Qu&#39;apporte l&#39;outil ? En avons-nous les moyens ?"' in page
     # Shown only where speech synthesis exists, named in words for screen readers.
-    assert page.count(" hidden><img ") == 4
+    assert page.count(' hidden><span class="pic pic-speak" aria-hidden="true"></span>') == 4
     assert '<span class="visually-hidden">Lire à voix haute</span>' in page
 
 
@@ -162,3 +162,99 @@ def test_a_card_proposed_by_the_room_keeps_its_words_and_reads_its_register_in_e
     page = text(phone.get(f"/j/{code}/card/3"))
     assert "Nous filmons" in page  # the author's own words
     assert "Mediatisation" in page and "Médiatisation" not in page
+
+
+JARGON = ("tension", "désaccord", "consens", "objection", "réserve", "clause", "%")
+
+
+def _easy_workshop(facilitator, store, join, phase):
+    """An easy-read workshop of two practices, answered by three phones, in `phase`."""
+    code = _create(facilitator, easy_read="on", results_hidden="")
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phones = [join(workshop)[0] for _ in range(3)]
+    for phone, answer in zip(phones, ("problem", "problem", "discuss"), strict=True):
+        phone.post(
+            f"/j/{code}/card/1",
+            data={"csrf": csrf(phone), "q": "1", "means": answer, "go": "next"},
+        )
+    phones[0].post(f"/j/{code}/card/2", data={"csrf": csrf(phones[0]), "q": "2", "values": "fine"})
+    later = [Phase.MAP, Phase.NEGOTIATION, Phase.CHARTER]
+    for step in later[: later.index(phase) + 1]:
+        store.set_phase(workshop.id, step)
+    return workshop, phones[0]
+
+
+def _main(page: str) -> str:
+    return re.search(r"<main.*?</main>", page, re.S)[0]
+
+
+def _jargon(page: str) -> list[str]:
+    """The words of the method's jargon a reader would see on the page."""
+    seen = re.sub(r"<[^>]+>", " ", page).lower()
+    return [word for word in JARGON if word in seen]
+
+
+def test_the_easy_read_map_says_in_plain_words_what_the_group_said(facilitator, store, join):
+    workshop, phone = _easy_workshop(facilitator, store, join, Phase.MAP)
+    page = _main(text(phone.get(f"/j/{workshop.code}")))
+    assert "<h1>Ce que le groupe a répondu</h1>" in page
+    assert "Beaucoup voient un problème." in page  # two "problem", one "to discuss"
+    assert _jargon(page) == []
+    # The second card's "values" has one answer: "1 réponse", and not which one.
+    second = page[page.index("Nous photographions") :]
+    values = re.search(r"pic-values.*?</div>", second, re.S)[0]
+    assert "1 réponse" in values and "Ça va" not in values and "icon-fine" not in values
+    assert "Pas encore de réponse." in second  # its other spheres
+    assert page.count('class="speak-button with-words"') == 2  # one per practice
+
+
+def test_the_easy_read_map_is_the_one_pushed_live(facilitator, store, join, sio, app):
+    workshop, _phone = _easy_workshop(facilitator, store, join, Phase.MAP)
+    _, token = join(workshop)
+    client = sio({"role": "participant", "code": workshop.code, "token": token, "lang": "en"})
+    maps = [e["args"][0]["map"] for e in client.get_received() if e["name"] == "map"]
+    assert "Many see a problem." in maps[-1] and "tension" not in maps[-1]
+    app.extensions["workshop.realtime"].mark(workshop.id)
+    app.extensions["workshop.realtime"].flush()
+    pushed = [e["args"][0]["map"] for e in client.get_received() if e["name"] == "map"]
+    assert pushed and 'class="easy-map"' in pushed[-1]
+
+
+def test_easy_read_negotiation_and_charter_speak_plainly(facilitator, store, join):
+    workshop, phone = _easy_workshop(facilitator, store, join, Phase.NEGOTIATION)
+    code = workshop.code
+    page = _main(text(phone.get(f"/j/{code}")))
+    assert "Le groupe choisit de quoi parler." in page
+    store.set_focus(workshop.id, "whatsapp-users")
+    clause = store.add_clause(workshop.id, "whatsapp-users", "Nous écrivons par Signal.")
+    store.open_round(workshop.id, clause)
+    page = _main(text(phone.get(f"/j/{code}")))
+    for words in (
+        "Êtes-vous d'accord avec cette règle ?",
+        "Oui, je suis d'accord",
+        "Oui, mais j'ai une crainte",
+        "Non, c'est un risque",
+        "Beaucoup voient un problème.",
+    ):
+        assert words in page
+    assert _jargon(page) == []
+    refused = phone.post(
+        f"/j/{code}/consent",
+        data={
+            "csrf": csrf(phone),
+            "round": str(store.open_round_of(workshop.id)["id"]),
+            "value": "objection",
+            "reason": "",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Vous avez répondu « Non ». Écrivez pourquoi." in text(refused)
+    store.decide_clause(workshop.id, clause, ClauseStatus.ADOPTED_WITH_DISSENT)
+    store.set_commitment(workshop.id, clause, "L'équipe", "2027-03-01")
+    store.set_phase(workshop.id, Phase.CHARTER)
+    charter = _main(text(phone.get(f"/j/{code}")))
+    assert "<h1>Nos règles</h1>" in charter and "Nous écrivons par Signal." in charter
+    assert "Certaines personnes étaient contre." in charter
+    assert "Pour quand : 1er mars 2027" in charter
+    assert _jargon(charter) == []

@@ -86,6 +86,7 @@ class _Entry:
     snapshot: Snapshot
     maps: dict[str, str | None] = field(default_factory=dict)
     negotiations: dict[str, str | None] = field(default_factory=dict)
+    easy_maps: dict[str, str | None] = field(default_factory=dict)
 
 
 class Views:
@@ -114,8 +115,11 @@ class Views:
         }
 
     def map_html(self, workshop: Workshop, lang: str) -> str | None:
-        """The map alone, as a participant reading `lang` sees it."""
-        return self._render(self._entry(workshop), lang, "map")
+        """The map alone, as a participant reading `lang` sees it (in easy-read words
+        when the workshop is easy-read)."""
+        return self._render(
+            self._entry(workshop), lang, "easy_map" if workshop.easy_read else "map"
+        )
 
     def forget(self, workshop_id: int) -> None:
         """Drop an erased workshop's snapshot."""
@@ -138,12 +142,16 @@ class Views:
         return entry
 
     def _render(self, entry: _Entry, lang: str, part: str) -> str | None:
-        cache = entry.maps if part == "map" else entry.negotiations
+        cache = {"map": entry.maps, "easy_map": entry.easy_maps}.get(part, entry.negotiations)
         if lang not in cache:
             snapshot = entry.snapshot
             with self.app.app_context():
                 g.lang = lang
-                if part == "map":
+                if part == "easy_map":
+                    cache[lang] = render_template(
+                        "participant/_map_easy.html", rows=snapshot.rows, workshop=snapshot.workshop
+                    )
+                elif part == "map":
                     cache[lang] = render_template(
                         "_map.html",
                         rows=snapshot.rows,
