@@ -64,6 +64,8 @@ def main() -> None:
                 phone.get_by_role("button").first.click()
                 phone.goto(f"{server.base}/j/{code}/card/1")
                 phone.locator(".sphere-means .choice-discuss").click()
+                phone.locator(".sphere-means .comment-box summary").click()
+                phone.locator("#means-comment").fill("Il faudrait l'accord écrit de la personne.")
                 phone.locator(".sphere-means .save-status").get_by_text("Enregistré").wait_for()
                 phone.evaluate("window.scrollTo(0, 0)")
                 phone.screenshot(path=IMG / "phone.png")

@@ -267,3 +267,31 @@ def test_the_charter_and_the_projector_use_the_same_word():
     for p in practices:
         word = i18n.translate("fr", f"map.tension.{projector[p['id']]}")
         assert re.search(re.escape(p["title"]) + r"\s*— " + re.escape(word), html), p["id"]
+
+
+def _cell(fine=0, discuss=0, problem=0, unsure=0) -> Cell:
+    cell = Cell()
+    cell.counts.update(
+        {Answer.FINE: fine, Answer.DISCUSS: discuss, Answer.PROBLEM: problem, Answer.UNSURE: unsure}
+    )
+    return cell
+
+
+@pytest.mark.parametrize(
+    ("counts", "gist"),
+    [
+        ({}, "none"),
+        ({"problem": 1}, "one"),  # a single answer is never told
+        ({"fine": 1}, "one"),
+        ({"unsure": 3, "problem": 3}, "unsure"),
+        ({"problem": 8, "fine": 4}, "worried"),  # worried and split: the worry first
+        ({"problem": 5, "discuss": 2}, "worried"),
+        ({"fine": 5, "problem": 5, "discuss": 1}, "split"),
+        ({"fine": 6, "discuss": 6}, "split"),
+        ({"fine": 2, "discuss": 6, "problem": 1}, "discuss"),
+        ({"fine": 8, "discuss": 2}, "fine"),
+        ({"fine": 9, "unsure": 2}, "fine"),
+    ],
+)
+def test_the_gist_of_a_cell_in_plain_words(counts, gist):
+    assert _cell(**counts).gist == gist

@@ -106,6 +106,7 @@ def test_a_workshop_from_creation_to_the_revealed_map(browser, server):
     first, second = phones
     first.locator(".sphere-means .choice-problem").click()
     first.locator(".sphere-means .save-status").get_by_text("Enregistré").wait_for()
+    first.locator(".sphere-values").get_by_text("Commenter").click()  # opened on demand
     first.locator("#values-comment").fill("Les messages restent sur nos téléphones perso")
     first.locator(".sphere-values .choice-discuss").click()
     first.locator(".sphere-values .save-status").get_by_text("Enregistré").wait_for()
@@ -151,6 +152,7 @@ def test_a_phone_without_javascript_takes_part(browser, server):
     old_phone.get_by_role("link", name="Commencer").click()
     old_phone.locator(".sphere-means .choice-fine").click()
     old_phone.locator(".sphere-prescriptions .choice-unsure").click()
+    old_phone.locator(".sphere-prescriptions").get_by_text("Commenter").click()
     old_phone.locator("#prescriptions-comment").fill("x" * 501)
     old_phone.get_by_role("button", name="Carte suivante").click()
     assert "la limite est 500" in old_phone.locator(".sphere-prescriptions").inner_text()
@@ -158,7 +160,7 @@ def test_a_phone_without_javascript_takes_part(browser, server):
     old_phone.locator("#prescriptions-comment").fill("Je ne connais pas la loi")
     old_phone.get_by_role("button", name="Carte suivante").click()
     old_phone.get_by_text("Carte 2 sur 3").wait_for()
-    old_phone.get_by_role("button", name="Voir toutes les cartes").click()
+    old_phone.get_by_role("button", name="Toutes les cartes").click()
     assert "2 réponses sur 9" in old_phone.inner_text("main")
     facilitator.reload()
     assert facilitator.locator("#progress [data-field=started]").inner_text() == "1"

@@ -77,6 +77,24 @@ def test_a_deck_without_short_labels_loads_and_falls_back_to_the_title(tmp_path)
     assert "short" not in practice and short_title(practice) == "Un"
 
 
+def test_every_shipped_sphere_has_a_short_question_shorter_than_its_question():
+    decks = available_decks()
+    for key in ("social-work.fr", "social-work.en", "digital-life.fr", "digital-life.en"):
+        for sphere, wording in decks[key].spheres.items():
+            short = wording.get("short")
+            assert short and len(short) <= 100, (key, sphere, short)
+            assert len(short) < len(wording["question"]) and short.rstrip().endswith("?")
+
+
+def test_a_sphere_short_question_of_101_characters_is_refused(tmp_path):
+    deck = HEAD.replace("{label: M, question: Q}", "{label: M, short: %s, question: Q}")
+    good = tmp_path / "good.fr.yaml"
+    good.write_text(deck % ("S" * 100) + ONE, encoding="utf-8")
+    assert load_deck(good).spheres["means"]["short"] == "S" * 100
+    path, problems = problems_of(tmp_path, deck % ("S" * 101) + ONE)
+    assert problems == [f"{path}:6: spheres.means.short: is 101 characters long; the limit is 100"]
+
+
 def test_the_social_work_deck_covers_the_four_registers():
     deck = available_decks()["social-work.fr"]
     per_register = {}

@@ -1,5 +1,7 @@
 """Everyone takes part: easy-read mode, one's own language, reading aloud."""
 
+import re
+
 from conftest import csrf, text
 
 from workshop.model import ClauseStatus, Phase
@@ -44,6 +46,30 @@ def test_easy_read_asks_one_question_per_screen(facilitator, store, join):
     assert store.progress(workshop.id)["answers"] == 2
 
 
+def test_easy_read_shows_the_cards_text_once_and_keeps_it_one_tap_away(facilitator, store, join):
+    code = _create(facilitator, easy_read="on")
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phone, _ = join(workshop)
+    words = workshop.practices[0]["easy_read"]
+    first = text(phone.get(f"/j/{code}/card/1"))
+    assert first.count(f"{words}</p>") == 1 and "Relire la carte" not in first
+    for step in (2, 3):
+        page = text(phone.get(f"/j/{code}/card/1?q={step}"))
+        again = re.search(r'<details class="easy-again">(.*?)</details>', page, re.S)
+        assert again and "<summary>Relire la carte</summary>" in again[1]
+        assert page.count(f"{words}</p>") == 1 and words in again[1]  # only behind the tap
+        assert "Nous parlons avec les personnes sur WhatsApp</h1>" in page
+    # The chosen answer comes back checked, its comment open.
+    phone.post(
+        f"/j/{code}/card/1",
+        data={"csrf": csrf(phone), "q": "2", "values": "discuss", "values_comment": "À voir"},
+    )
+    page = text(phone.get(f"/j/{code}/card/1?q=2"))
+    assert re.search(r'name="values" value="discuss" checked', page)
+    assert '<details class="comment-box" open>' in page
+
+
 def test_a_participant_reads_in_their_own_language(facilitator, store, join):
     code = _create(facilitator)
     workshop = store.workshop(code)
@@ -68,8 +94,11 @@ def test_read_aloud_buttons_carry_the_text_and_wait_for_javascript(facilitator, 
     phone, _ = join(workshop)
     page = phone.get(f"/j/{code}/card/1").get_data(as_text=True)
     assert page.count("data-speak=") == 4  # the card and its three questions
-    assert 'class="button speak" data-speak="Nous parlons avec les personnes' in page
-    assert "hidden>Lire à voix haute" in page  # shown only where speech synthesis exists
+    assert 'class="speak-button" data-speak="Nous parlons avec les personnes' in page
+    assert 'data-speak="Moyens. Qu&#39;apporte l&#39;outil ? En avons-nous les moyens ?"' in page
+    # Shown only where speech synthesis exists, named in words for screen readers.
+    assert page.count(' hidden><span class="pic pic-speak" aria-hidden="true"></span>') == 4
+    assert '<span class="visually-hidden">Lire à voix haute</span>' in page
 
 
 def test_the_live_map_reaches_each_phone_in_its_own_language(facilitator, store, join, sio, app):
@@ -135,3 +164,99 @@ def test_a_card_proposed_by_the_room_keeps_its_words_and_reads_its_register_in_e
     page = text(phone.get(f"/j/{code}/card/3"))
     assert "Nous filmons" in page  # the author's own words
     assert "Mediatisation" in page and "Médiatisation" not in page
+
+
+JARGON = ("tension", "désaccord", "consens", "objection", "réserve", "clause", "%")
+
+
+def _easy_workshop(facilitator, store, join, phase):
+    """An easy-read workshop of two practices, answered by three phones, in `phase`."""
+    code = _create(facilitator, easy_read="on", results_hidden="")
+    workshop = store.workshop(code)
+    store.set_phase(workshop.id, Phase.SCREENING)
+    phones = [join(workshop)[0] for _ in range(3)]
+    for phone, answer in zip(phones, ("problem", "problem", "discuss"), strict=True):
+        phone.post(
+            f"/j/{code}/card/1",
+            data={"csrf": csrf(phone), "q": "1", "means": answer, "go": "next"},
+        )
+    phones[0].post(f"/j/{code}/card/2", data={"csrf": csrf(phones[0]), "q": "2", "values": "fine"})
+    later = [Phase.MAP, Phase.NEGOTIATION, Phase.CHARTER]
+    for step in later[: later.index(phase) + 1]:
+        store.set_phase(workshop.id, step)
+    return workshop, phones[0]
+
+
+def _main(page: str) -> str:
+    return re.search(r"<main.*?</main>", page, re.S)[0]
+
+
+def _jargon(page: str) -> list[str]:
+    """The words of the method's jargon a reader would see on the page."""
+    seen = re.sub(r"<[^>]+>", " ", page).lower()
+    return [word for word in JARGON if word in seen]
+
+
+def test_the_easy_read_map_says_in_plain_words_what_the_group_said(facilitator, store, join):
+    workshop, phone = _easy_workshop(facilitator, store, join, Phase.MAP)
+    page = _main(text(phone.get(f"/j/{workshop.code}")))
+    assert "<h1>Ce que le groupe a répondu</h1>" in page
+    assert "Beaucoup voient un problème." in page  # two "problem", one "to discuss"
+    assert _jargon(page) == []
+    # The second card's "values" has one answer: "1 réponse", and not which one.
+    second = page[page.index("Nous photographions") :]
+    values = re.search(r"pic-values.*?</div>", second, re.S)[0]
+    assert "1 réponse" in values and "Ça va" not in values and "icon-fine" not in values
+    assert "Pas encore de réponse." in second  # its other spheres
+    assert page.count('class="speak-button with-words"') == 2  # one per practice
+
+
+def test_the_easy_read_map_is_the_one_pushed_live(facilitator, store, join, sio, app):
+    workshop, _phone = _easy_workshop(facilitator, store, join, Phase.MAP)
+    _, token = join(workshop)
+    client = sio({"role": "participant", "code": workshop.code, "token": token, "lang": "en"})
+    maps = [e["args"][0]["map"] for e in client.get_received() if e["name"] == "map"]
+    assert "Many see a problem." in maps[-1] and "tension" not in maps[-1]
+    app.extensions["workshop.realtime"].mark(workshop.id)
+    app.extensions["workshop.realtime"].flush()
+    pushed = [e["args"][0]["map"] for e in client.get_received() if e["name"] == "map"]
+    assert pushed and 'class="easy-map"' in pushed[-1]
+
+
+def test_easy_read_negotiation_and_charter_speak_plainly(facilitator, store, join):
+    workshop, phone = _easy_workshop(facilitator, store, join, Phase.NEGOTIATION)
+    code = workshop.code
+    page = _main(text(phone.get(f"/j/{code}")))
+    assert "Le groupe choisit de quoi parler." in page
+    store.set_focus(workshop.id, "whatsapp-users")
+    clause = store.add_clause(workshop.id, "whatsapp-users", "Nous écrivons par Signal.")
+    store.open_round(workshop.id, clause)
+    page = _main(text(phone.get(f"/j/{code}")))
+    for words in (
+        "Êtes-vous d'accord avec cette règle ?",
+        "Oui, je suis d'accord",
+        "Oui, mais j'ai une crainte",
+        "Non, c'est un risque",
+        "Beaucoup voient un problème.",
+    ):
+        assert words in page
+    assert _jargon(page) == []
+    refused = phone.post(
+        f"/j/{code}/consent",
+        data={
+            "csrf": csrf(phone),
+            "round": str(store.open_round_of(workshop.id)["id"]),
+            "value": "objection",
+            "reason": "",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Vous avez répondu « Non ». Écrivez pourquoi." in text(refused)
+    store.decide_clause(workshop.id, clause, ClauseStatus.ADOPTED_WITH_DISSENT)
+    store.set_commitment(workshop.id, clause, "L'équipe", "2027-03-01")
+    store.set_phase(workshop.id, Phase.CHARTER)
+    charter = _main(text(phone.get(f"/j/{code}")))
+    assert "<h1>Nos règles</h1>" in charter and "Nous écrivons par Signal." in charter
+    assert "Certaines personnes étaient contre." in charter
+    assert "Pour quand : 1er mars 2027" in charter
+    assert _jargon(charter) == []

@@ -1,5 +1,7 @@
 """A participant's whole path as plain HTML forms: what an old phone without JS does."""
 
+import re
+
 from conftest import csrf, text
 
 from workshop.model import Phase
@@ -145,3 +147,64 @@ def test_english_workshop_speaks_english(make_workshop, join):
     page = text(phone.get(f"/j/{workshop.code}/card/1"))
     assert "We talk with service users on WhatsApp" in page
     assert "To discuss" in page and "Don't know" in page
+
+
+def _details(page: str, css_class: str) -> list[str]:
+    """The opening tags of a card's <details> of one kind, in the page's order."""
+    return re.findall(rf'<details class="{css_class}"[^>]*>', page)
+
+
+def test_a_card_asks_short_questions_with_the_full_one_and_its_help_on_demand(make_workshop, join):
+    workshop = make_workshop(phase="screening")
+    phone, _ = join(workshop)
+    page = text(phone.get(f"/j/{workshop.code}/card/1"))
+    legend = re.search(r"<legend>(.*?)</legend>", page, re.S)[1]
+    assert "Qu'apporte l'outil ? En avons-nous les moyens ?" in legend
+    assert "valeur ajoutée" not in legend  # the full question waits under "Aide"
+    helps = re.findall(r'<details class="sphere-help">.*?</details>', page, re.S)
+    assert len(helps) == 3 and all("<summary>Aide</summary>" in h for h in helps)
+    assert "Quelle est la valeur ajoutée de l'outil numérique" in helps[0]
+    assert "Pensez au RGPD" in helps[2]
+    # Four native radio buttons per sphere, none chosen yet; comments closed.
+    assert page.count('type="radio" name="means"') == 4 and " checked" not in page
+    assert _details(page, "comment-box") == ['<details class="comment-box">'] * 3
+
+
+def test_a_sphere_without_a_short_question_shows_the_full_one_in_the_readers_language(
+    app, store, join
+):
+    deck = app.extensions["workshop.decks"]["social-work.fr"]
+    english = app.extensions["workshop.decks"]["social-work.en"].spheres
+    spheres = {s: {k: v for k, v in w.items() if k != "short"} for s, w in deck.spheres.items()}
+    spheres["i18n"] = {
+        "en": {s: {"label": w["label"], "question": w["question"]} for s, w in english.items()}
+    }
+    wid = store.create_workshop("T9ABC", "Atelier", "fr", deck.key, spheres, [deck.practices[0]])
+    store.set_phase(wid, Phase.SCREENING)
+    workshop = store.workshop_by_id(wid)
+    phone, _ = join(workshop)
+    page = text(phone.get(f"/j/{workshop.code}/card/1"))
+    legend = re.search(r"<legend>(.*?)</legend>", page, re.S)[1]
+    assert "Quelle est la valeur ajoutée de l'outil numérique" in legend
+    assert '<details class="sphere-help">' in page  # the help is still there, on demand
+    phone.get(f"/j/{workshop.code}/lang/en")
+    legend = re.search(
+        r"<legend>(.*?)</legend>", text(phone.get(f"/j/{workshop.code}/card/1")), re.S
+    )[1]
+    assert "What is the added value of the digital tool" in legend
+
+
+def test_a_comment_box_is_open_when_it_holds_text_or_was_refused(make_workshop, join):
+    workshop = make_workshop(phase="screening")
+    phone, _ = join(workshop)
+    _answer_card(phone, workshop, 1, means="fine", means_comment="Avec l'accord écrit")
+    page = text(phone.get(f"/j/{workshop.code}/card/1"))
+    assert _details(page, "comment-box") == [
+        '<details class="comment-box" open>',
+        '<details class="comment-box">',
+        '<details class="comment-box">',
+    ]
+    assert re.search(r'value="fine" checked', page)
+    refused = text(_answer_card(phone, workshop, 1, prescriptions_comment="x" * 501))
+    assert _details(refused, "comment-box")[2] == '<details class="comment-box" open>'
+    assert 'role="alert"' in refused and "x" * 501 in refused

@@ -84,6 +84,23 @@ class Cell:
         """The part of all answers (don't know included) given as `answer`, 0..1."""
         return self.counts[answer] / self.answered if self.answered else 0.0
 
+    @property
+    def gist(self) -> str:
+        """What the group said, for easy-read pages (`easy.gist.<word>`): "none", "one"
+        (a single answer, which is not shown, so nobody's answer can be told), "unsure"
+        (half or more answered "don't know"), "worried" (concern of 2/3 or more), "split"
+        (disagreement of 1/2 or more: half "fine", half "to discuss" is a split too),
+        "discuss" (concern of 1/3 or more), else "fine"."""
+        if self.answered < 2:
+            return "none" if not self.answered else "one"
+        if 2 * self.counts[Answer.UNSURE] >= self.answered:
+            return "unsure"
+        if self.concern >= 2 / 3:
+            return "worried"
+        if self.disagreement >= 1 / 2:
+            return "split"
+        return "discuss" if self.concern >= 1 / 3 else "fine"
+
 
 def level(value: float) -> str:
     """A word for a 0..1 measure on its own (a cell's disagreement), so the projector

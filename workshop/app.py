@@ -140,10 +140,15 @@ def _install_i18n(app: Flask) -> None:
         return localized(item, "short") or localized(item, "title")
 
     def sphere_text(workshop, sphere: str, field: str) -> str:
-        """A sphere's label, question, easy-read question or help, in the reader's language."""
+        """A sphere's label, short question, question, easy-read question or help, in the
+        reader's language (a missing short question reads the full one)."""
         spheres = workshop.spheres
         own = ((spheres.get("i18n") or {}).get(g.get("lang")) or {}).get(sphere) or {}
-        text = own.get(field) or (spheres.get(sphere) or {}).get(field)
+        base = spheres.get(sphere) or {}
+        if field == "short":  # the reader's language first, then the workshop's
+            text = own.get("short") or own.get("question") or base.get("short")
+            return text or sphere_text(workshop, sphere, "question")
+        text = own.get(field) or base.get(field)
         if text:
             return text
         if field in ("label", "question"):

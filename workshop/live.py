@@ -161,6 +161,7 @@ class _Entry:
     negotiations: dict[str, str | None] = field(default_factory=dict)
     #: The projector's stage, by language and what its keys asked for (`Snapshot.stage`).
     stages: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
+    easy_maps: dict[str, str | None] = field(default_factory=dict)
 
 
 class Views:
@@ -220,8 +221,11 @@ class Views:
         return entry.stages[key]
 
     def map_html(self, workshop: Workshop, lang: str) -> str | None:
-        """The map alone, as a participant reading `lang` sees it."""
-        return self._render(self._entry(workshop), lang, "map")
+        """The map alone, as a participant reading `lang` sees it (in easy-read words
+        when the workshop is easy-read)."""
+        return self._render(
+            self._entry(workshop), lang, "easy_map" if workshop.easy_read else "map"
+        )
 
     def forget(self, workshop_id: int) -> None:
         """Drop an erased workshop's snapshot."""
@@ -244,12 +248,16 @@ class Views:
         return entry
 
     def _render(self, entry: _Entry, lang: str, part: str) -> str | None:
-        cache = entry.maps if part == "map" else entry.negotiations
+        cache = {"map": entry.maps, "easy_map": entry.easy_maps}.get(part, entry.negotiations)
         if lang not in cache:
             snapshot = entry.snapshot
             with self.app.app_context():
                 g.lang = lang
-                if part == "map":
+                if part == "easy_map":
+                    cache[lang] = render_template(
+                        "participant/_map_easy.html", rows=snapshot.rows, workshop=snapshot.workshop
+                    )
+                elif part == "map":
                     cache[lang] = render_template(
                         "_map.html",
                         rows=snapshot.rows,

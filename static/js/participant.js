@@ -35,7 +35,10 @@
   });
   socket.on("map", function (message) {
     var box = document.getElementById("map");
-    if (box && message.map) box.innerHTML = message.map;
+    if (box && message.map) {
+      box.innerHTML = message.map;
+      showSpeakButtons(box);
+    }
   });
   socket.on("connect_error", function (error) {
     if (error && error.message === "error.unknown_participant") {
@@ -48,28 +51,33 @@
 
   // Read aloud with the phone's own speech synthesis (no external service). Without a
   // voice for the language, say so plainly instead of reading with the wrong accent.
-  if ("speechSynthesis" in window) {
-    var speakButtons = document.querySelectorAll("[data-speak]");
-    speakButtons.forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        var voices = window.speechSynthesis.getVoices();
-        var voice = voices.filter(function (v) {
-          return v.lang && v.lang.toLowerCase().indexOf(data.lang) === 0;
-        })[0];
-        var status = document.getElementById("live-status") || button;
-        if (voices.length && !voice) {
-          status.textContent = text["speak.no_voice"];
-          return;
-        }
-        window.speechSynthesis.cancel();
-        var utterance = new SpeechSynthesisUtterance(button.getAttribute("data-speak"));
-        utterance.lang = data.lang;
-        if (voice) utterance.voice = voice;
-        window.speechSynthesis.speak(utterance);
-      });
-    });
+  // The map's buttons arrive with each new map: one listener serves them all.
+  var canSpeak = "speechSynthesis" in window;
+  function showSpeakButtons(root) {
+    if (!canSpeak) return;
+    root.querySelectorAll("[data-speak]").forEach(function (button) { button.hidden = false; });
   }
+  showSpeakButtons(document);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-speak]");
+    if (!button || !canSpeak) return;
+    var voices = window.speechSynthesis.getVoices();
+    var voice = voices.filter(function (v) {
+      return v.lang && v.lang.toLowerCase().indexOf(data.lang) === 0;
+    })[0];
+    if (voices.length && !voice) {
+      var sphere = button.closest("fieldset");
+      var status = (sphere && sphere.querySelector(".save-status")) ||
+        document.getElementById("live-status");
+      if (status) status.textContent = text["speak.no_voice"];
+      return;
+    }
+    window.speechSynthesis.cancel();
+    var utterance = new SpeechSynthesisUtterance(button.getAttribute("data-speak"));
+    utterance.lang = data.lang;
+    if (voice) utterance.voice = voice;
+    window.speechSynthesis.speak(utterance);
+  });
 
   var form = document.querySelector(".card-form");
   if (!form) return;
@@ -118,7 +126,13 @@
   form.querySelectorAll("fieldset[data-sphere]").forEach(function (fieldset) {
     var area = fieldset.querySelector("textarea");
     var counter = fieldset.querySelector(".count");
+    var box = fieldset.querySelector(".comment-box");
     var timer = null;
+    if (box) {  // a comment stays in sight while it holds text
+      box.addEventListener("toggle", function () {
+        if (!box.open && area.value.trim()) box.open = true;
+      });
+    }
     fieldset.querySelectorAll("input[type=radio]").forEach(function (radio) {
       radio.addEventListener("change", function () { save(fieldset); });
     });

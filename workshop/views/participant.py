@@ -108,9 +108,8 @@ def home(code):
     if workshop.phase in (Phase.NEGOTIATION, Phase.CHARTER):
         return _negotiation(workshop, participant, context)
     if workshop.phase == Phase.MAP:
-        snapshot = live().snapshot(workshop)
         return render_template(
-            "participant/map.html", rows=snapshot.rows, before=snapshot.before, **context
+            "participant/map.html", map_html=live().map_html(workshop, g.lang), **context
         )
     return render_template("participant/wait.html", **context)
 
@@ -325,11 +324,8 @@ def _negotiation(workshop, participant, context, typed=None, error=None, status=
     snapshot = live().snapshot(workshop)
     open_round = snapshot.open_round
     mine = store().my_consent(open_round["id"], participant.id) if open_round else None
-    template = (
-        "participant/charter.html"
-        if workshop.phase == Phase.CHARTER
-        else "participant/negotiation.html"
-    )
+    template = "charter" if workshop.phase == Phase.CHARTER else "negotiation"
+    template = f"participant/{template}{'_easy' if workshop.easy_read else ''}.html"
     return render_template(
         template,
         revisit=revisit.invitation(workshop, participant),
