@@ -12,12 +12,13 @@ per language, instead of one each.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import Flask, g, render_template
 
 from workshop.aggregate import Cell, Row, build_map, cells_by_key
-from workshop.model import Phase
+from workshop.model import Phase, timer_state
 from workshop.store import Store, Workshop
 
 
@@ -102,7 +103,9 @@ class Views:
 
     def state(self, workshop: Workshop, lang: str | None = None) -> dict:
         """What the projector and the facilitator's page show: phase, progress, the map's
-        HTML and the negotiation's (in the workshop's language, or `lang`)."""
+        HTML and the negotiation's (in the workshop's language, or `lang`), the practice
+        in focus and the timer (its seconds left counted now, not when the entry was
+        cached)."""
         entry = self._entry(workshop)
         snapshot, lang = entry.snapshot, lang or workshop.lang
         return {
@@ -111,6 +114,8 @@ class Views:
             "proposals": len(snapshot.proposals),
             "map": self._render(entry, lang, "map"),
             "negotiation": self._render(entry, lang, "negotiation"),
+            "focus": snapshot.workshop.focus,
+            "timer": timer_state(snapshot.workshop.timer, time.time()),
         }
 
     def map_html(self, workshop: Workshop, lang: str) -> str | None:

@@ -9,6 +9,7 @@ workshop's state at most every BROADCAST_INTERVAL seconds, however many answers 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -31,6 +32,7 @@ from workshop.model import (
     parse_consent,
     parse_payload,
     parse_round,
+    timer_state,
 )
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
@@ -130,6 +132,13 @@ class Broadcaster:
     def negotiation_changed(self, workshop: Workshop) -> None:
         """The practice under discussion or a round changed: phones show the new state."""
         self.socketio.emit("negotiation", {}, to=room(workshop.id, "participants"))
+        self.mark(workshop.id)
+
+    def timer_changed(self, workshop: Workshop) -> None:
+        """The facilitator started or stopped the timer: phones hear it at once (the
+        seconds left now), the projector and the facilitator with the next `state`."""
+        timer = timer_state(workshop.timer, time.time())
+        self.socketio.emit("timer", {"timer": timer}, to=room(workshop.id, "participants"))
         self.mark(workshop.id)
 
     def practices_changed(self, workshop: Workshop) -> None:
@@ -247,9 +256,12 @@ def admit(auth: object) -> None:
     socketio.emit("phase", {"phase": workshop.phase.value}, to=sid())
     if role != "participant":
         broadcaster().mark(workshop.id)
-    elif workshop.phase == Phase.MAP:
-        html = broadcaster().views.map_html(workshop, info["reader"])
-        socketio.emit("map", {"map": html}, to=sid())
+    else:
+        timer = timer_state(workshop.timer, time.time())
+        socketio.emit("timer", {"timer": timer}, to=sid())
+        if workshop.phase == Phase.MAP:
+            html = broadcaster().views.map_html(workshop, info["reader"])
+            socketio.emit("map", {"map": html}, to=sid())
 
 
 @socketio.on("answer")

@@ -9,11 +9,14 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from workshop import charter, security
 from workshop.archive.build import build_archive, restore_archive
 from workshop.model import (
+    MAX_TIMER_MINUTES,
     REGISTERS,
+    TIMER_PRESETS,
     TRANSITIONS,
     DecisionKind,
     Invalid,
     Phase,
+    TimerKind,
     parse_card,
     transition,
 )
@@ -61,6 +64,8 @@ def workshop(code):
     workshop = workshop_or_404(code, speak_its_language=False)
     url = join_url(workshop.code)
     snapshot = live().snapshot(workshop)
+    error = refusal()
+    timer_error = error if request.args.get("error", "").startswith("error.timer") else None
     return render_template(
         "facilitator/workshop.html",
         workshop=workshop,
@@ -69,7 +74,8 @@ def workshop(code):
         state=live().state(workshop),
         phases=list(Phase),
         allowed=TRANSITIONS[workshop.phase],
-        error=refusal(),
+        error=None if timer_error else error,
+        timer=_timer_controls(snapshot, timer_error),
         proposals=snapshot.proposals,
         negotiation=_negotiation_context(snapshot),
         paper_sheets=store().paper_sheets(workshop.id),
@@ -93,6 +99,22 @@ def _negotiation_context(snapshot) -> dict:
     }
 
 
+def _timer_controls(snapshot, error: str | None) -> dict:
+    """What the timer's controls need: what it would measure now (answering alone, the
+    open round, or else a practice's discussion), the presets, a refused length."""
+    if snapshot.workshop.phase in (Phase.JOINING, Phase.SCREENING):
+        kind = TimerKind.SCREENING
+    else:
+        kind = TimerKind.ROUND if snapshot.open_round else TimerKind.PRACTICE
+    return {
+        "kind": kind.value,
+        "presets": TIMER_PRESETS,
+        "limit": MAX_TIMER_MINUTES,
+        "typed": request.args.get("minutes", "")[:20],
+        "error": error,
+    }
+
+
 @bp.post("/w/<code>/phase")
 @facilitator_only
 def phase(code):
@@ -103,6 +125,8 @@ def phase(code):
     except Invalid as error:
         return back(workshop, error, anchor=None)
     store().set_phase(workshop.id, target)
+    if workshop.timer and target != workshop.phase:
+        store().set_timer(workshop.id, None)  # a timer times one moment of the workshop
     broadcaster().phase_changed(store().workshop_by_id(workshop.id))
     return redirect(url_for(".workshop", code=workshop.code), 303)
 
