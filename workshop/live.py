@@ -81,6 +81,14 @@ def _before(store: Store, workshop: Workshop) -> dict[tuple[str, str], Cell]:
     return cells_by_key(build_map(previous.practices, store.answer_counts(previous.id)))
 
 
+def _round(open_round: dict | None) -> dict | None:
+    """The open round as the room may see it: its tally and the reasons, never who."""
+    if open_round is None:
+        return None
+    keys = ("id", "clause_id", "number", "tally", "objections", "reservations")
+    return {key: open_round[key] for key in keys}
+
+
 @dataclass
 class _Entry:
     version: int
@@ -115,6 +123,7 @@ class Views:
             "map": self._render(entry, lang, "map"),
             "negotiation": self._render(entry, lang, "negotiation"),
             "focus": snapshot.workshop.focus,
+            "round": _round(snapshot.open_round),
             "timer": timer_state(snapshot.workshop.timer, time.time()),
         }
 

@@ -8,6 +8,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from workshop import charter, security
 from workshop.archive.build import build_archive, restore_archive
+from workshop.decks import short_title
 from workshop.model import (
     MAX_TIMER_MINUTES,
     REGISTERS,
@@ -78,6 +79,10 @@ def workshop(code):
         timer=_timer_controls(snapshot, timer_error),
         proposals=snapshot.proposals,
         negotiation=_negotiation_context(snapshot),
+        practice_rows=snapshot.rows,
+        decisions=snapshot.decisions,
+        participants=snapshot.progress["participants"],
+        short_title=short_title,
         paper_sheets=store().paper_sheets(workshop.id),
         comments=store().comments_for_moderation(workshop.id),
         deck=decks().get(workshop.deck),
@@ -96,7 +101,20 @@ def _negotiation_context(snapshot) -> dict:
         "suggestions": snapshot.suggestions,
         "kinds": list(DecisionKind),
         "focus": snapshot.focus,
+        "next": _next_practice(snapshot),
     }
+
+
+def _next_practice(snapshot) -> dict | None:
+    """The practice to discuss after the one in focus: the next one in tension order that
+    has no decision yet (from the top again after the last)."""
+    rows = [r.practice for r in snapshot.rows]
+    ids = [p["id"] for p in rows]
+    start = ids.index(snapshot.workshop.focus) + 1 if snapshot.workshop.focus in ids else 0
+    for practice in rows[start:] + rows[:start]:
+        if practice["id"] != snapshot.workshop.focus and practice["id"] not in snapshot.decisions:
+            return practice
+    return None
 
 
 def _timer_controls(snapshot, error: str | None) -> dict:
