@@ -52,6 +52,7 @@ PRACTICES = ["whatsapp-users", "team-group-chat", "cloud-case-files"]  # same id
 PER_PHASE = [
     "facilitator-home",
     "facilitator-workshop",
+    "facilitator-workshop-phone",
     "projector",
     "join",
     "participant",
@@ -140,15 +141,19 @@ class Workshop:
             chromium.new_context(**SMALL_PHONE, **common),
             chromium.new_context(**SMALL_PHONE, **common),
             chromium.new_context(**SMALL_PHONE, **common),
+            chromium.new_context(**SMALL_PHONE, **common),
         ]
-        self.facilitator, self.screen, self.phone, self.visitor, self.reader = (
+        self.facilitator, self.screen, self.phone, self.visitor, self.reader, self.steering = (
             context.new_page() for context in self.contexts
-        )  # the reader is a phone that reads the workshop in the other language
+        )  # the reader is a phone that reads the workshop in the other language; the
+        # facilitator also steers from a phone (its control page, every fold opened)
         goto(self.facilitator, server.facilitator_url)
+        goto(self.steering, server.facilitator_url)
         if lang == "fr":
             self.code = create_workshop(self.facilitator, server)  # through the UI
         else:
             goto(self.facilitator, f"{self.base}/f/?lang=en")
+            goto(self.steering, f"{self.base}/f/?lang=en")
             self.http.get(f"{self.base}/f/?lang=en", timeout=10)
             self.code = self._create_over_http()
         self.people: list[requests.Session] = []
@@ -345,6 +350,7 @@ class Workshop:
         where = {
             "facilitator-home": (self.facilitator, f"{base}/f/"),
             "facilitator-workshop": (self.facilitator, f"{base}/f/w/{code}"),
+            "facilitator-workshop-phone": (self.steering, f"{base}/f/w/{code}"),
             "paper": (self.facilitator, f"{base}/f/w/{code}/paper"),
             "ballots": (self.facilitator, f"{base}/f/w/{code}/ballots?count=2"),
             "creation-form": (self.facilitator, f"{base}/f/new?wlang={lang}"),
@@ -378,6 +384,8 @@ class Workshop:
             assert posted.value.status == 400, f"{name}: the form was not refused"
             page.wait_for_load_state("load")
             page.locator("[role=alert]").first.wait_for()
+        if name == "facilitator-workshop-phone":  # what is folded is checked too
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         if page.locator("#spheres-data").count():
             # A live page: let the state the server pushes over Socket.IO arrive first.
             page.wait_for_load_state("networkidle")
