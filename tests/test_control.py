@@ -19,6 +19,10 @@ def words(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text(response)))
 
 
+def text_of(html_text: str) -> str:
+    return re.sub(r"<[^>]+>", "", html_text)
+
+
 def post(client, path, **data):
     return client.post(path, data={"csrf": csrf(client), **data})
 
@@ -223,3 +227,41 @@ def test_every_phase_puts_its_work_first_and_works_without_javascript(
     assert expected in work
     for form in re.findall(r"<form [^>]*>", page):  # every action is a plain form
         assert 'method="post"' in form or 'method="get"' in form, form
+
+
+def test_a_phone_joins_the_control_page_by_scanning_a_folded_code(app, facilitator, make_workshop):
+    workshop = make_workshop(phase="screening")
+    app.config["BASE_URL"] = "http://192.0.2.10:8000"
+    page = facilitator.get(f"/f/w/{workshop.code}").get_data(as_text=True)
+    steer = _between(page, '<details class="fold" id="steer">', "</details>")
+    assert "<svg" in steer and "Ne projetez pas ce code" in text_of(steer)
+    assert app.config["FACILITATOR_SECRET"] not in steer  # only inside the QR's drawing
+    phone = app.test_client()
+    secret = app.config["FACILITATOR_SECRET"]
+    landed = phone.get(f"/f/?token={secret}&w={workshop.code.lower()}")
+    assert landed.status_code == 302 and landed.headers["Location"] == f"/f/w/{workshop.code}"
+    assert phone.get(f"/f/w/{workshop.code}").status_code == 200
+    home = app.test_client().get(f"/f/?token={secret}&w=NOPE9")
+    assert home.headers["Location"] == "/f/"
+    stranger = app.test_client()
+    assert stranger.get(f"/f/?token=guess&w={workshop.code}").status_code == 403
+    assert stranger.get(f"/f/w/{workshop.code}").status_code == 403
+
+
+def test_the_steering_code_holds_the_address_phones_use(
+    app, facilitator, make_workshop, monkeypatch
+):
+    from workshop.views.facilitator import home
+
+    workshop = make_workshop()
+    app.config["BASE_URL"] = "http://192.0.2.10:8000"
+    drawn = []
+    monkeypatch.setattr(
+        home, "qr_svg", lambda data, label: drawn.append((data, label)) or "<svg></svg>"
+    )
+    facilitator.get(f"/f/w/{workshop.code}")
+    secret = app.config["FACILITATOR_SECRET"]
+    assert (
+        f"http://192.0.2.10:8000/f/?token={secret}&w={workshop.code}",
+        "Piloter depuis un téléphone",
+    ) in drawn

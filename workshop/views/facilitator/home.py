@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
-from workshop import charter, security
+from workshop import charter, i18n, security
 from workshop.archive.build import build_archive, restore_archive
 from workshop.decks import short_title
 from workshop.model import (
@@ -18,6 +18,7 @@ from workshop.model import (
     Invalid,
     Phase,
     TimerKind,
+    normalise_code,
     parse_card,
     transition,
 )
@@ -33,7 +34,8 @@ def index():
     if token is not None:
         if not security.is_facilitator(current_app, token):
             abort(403, description="error.facilitator_only")
-        response = redirect(url_for(".index"))
+        chosen = store().workshop(normalise_code(request.args.get("w", "")))
+        response = redirect(url_for(".workshop", code=chosen.code) if chosen else url_for(".index"))
         response.set_cookie(
             security.FACILITATOR_COOKIE,
             token,
@@ -72,6 +74,7 @@ def workshop(code):
         workshop=workshop,
         join_url=url,
         qr=qr_svg(url, url),
+        steer_qr=qr_svg(_steer_url(workshop), i18n.translate(g.lang, "control.steer")),
         state=live().state(workshop),
         phases=list(Phase),
         allowed=TRANSITIONS[workshop.phase],
@@ -115,6 +118,14 @@ def _next_practice(snapshot) -> dict | None:
         if practice["id"] != snapshot.workshop.focus and practice["id"] not in snapshot.decisions:
             return practice
     return None
+
+
+def _steer_url(workshop) -> str:
+    """The facilitator's link to this control page from a phone on the room's network:
+    the address phones use, with the facilitator's secret."""
+    base = join_url(workshop.code).rsplit("/j/", 1)[0]
+    secret = current_app.config["FACILITATOR_SECRET"]
+    return base + url_for(".index", token=secret, w=workshop.code)
 
 
 def _timer_controls(snapshot, error: str | None) -> dict:
