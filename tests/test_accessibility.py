@@ -4,8 +4,8 @@ One real server for the module. A French workshop is created through the facilit
 page (the UI helper of test_browser.py) and an English one over HTTP; people join from a
 phone and over HTTP, answer, write comments, propose practices (one accepted, one
 waiting), fill in a paper ballot; then each workshop walks through every phase — joining,
-screening, map, negotiation (a practice under discussion, a decision, an adopted clause
-and an open consent round with answers) and charter — and at each phase axe checks the
+screening (a timer running), map, negotiation (a practice under discussion, a decision, an
+adopted clause and an open consent round with answers, timed) and charter — and at each phase axe checks the
 facilitator's pages, the projector and the phones' pages (one phone reads the workshop in
 the other language; a second workshop is in easy-read mode), and the pages a refused form
 comes back to. Phones are 320 px wide, the narrowest issue 5 asks for: no page may be
@@ -256,6 +256,8 @@ class Workshop:
             description=t["proposal"][1],
             register="",
         )
+        # A timer runs while people answer: every page of the room shows it.
+        self.post(self.http, f"/f/w/{self.code}/timer", kind="screening", minutes="30")
         # A paper ballot, entered by the facilitator.
         paper = self.http.get(f"{self.base}/f/w/{self.code}/paper", timeout=10).text
         names = sorted(set(re.findall(r'name="([^"]+:(?:means|values|prescriptions))"', paper)))
@@ -319,6 +321,7 @@ class Workshop:
         )
         self.post(self.people[2], f"/j/{code}/suggest", text=t["suggestion"])
         self.post(self.http, f"/f/w/{code}/paper-consent", sheet="1", value="consent", reason="")
+        self.post(self.http, f"/f/w/{code}/timer", kind="round", minutes="5")
         goto(self.phone, f"{self.base}/j/{code}")
         self.phone.locator(".choice-reservation").click()
         self.phone.locator("#reason").fill(t["reserve"])
