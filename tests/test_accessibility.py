@@ -5,10 +5,11 @@ page (the UI helper of test_browser.py) and an English one over HTTP; people joi
 phone and over HTTP, answer, write comments, propose practices (one accepted, one
 waiting), fill in a paper ballot; then each workshop walks through every phase — joining,
 screening (a timer running), map, negotiation (a practice under discussion, a decision, an
-adopted clause and an open consent round with answers, timed) and charter — and at each phase axe checks the
-facilitator's pages, the projector and the phones' pages (one phone reads the workshop in
-the other language; a second workshop is in easy-read mode), and the pages a refused form
-comes back to. Phones are 320 px wide, the narrowest issue 5 asks for: no page may be
+adopted clause and an open consent round with answers, timed) and charter — and at each
+phase axe checks the facilitator's pages (also its control page on a phone, every fold
+opened), the projector and the phones' pages (one phone reads the workshop in the other
+language; a second workshop is in easy-read mode), and the pages a refused form comes
+back to. Phones are 320 px wide, the narrowest issue 5 asks for: no page may be
 wider (reflow). Pages that do not depend on a workshop's phase (the creation form, the
 decks, the door, the error pages) are checked once per language, at the end, when every
 workshop exists.
