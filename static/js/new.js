@@ -34,7 +34,8 @@
       li.hidden = !ok;
       if (ok) shown += 1;
     });
-    count.textContent = shown + " / " + items().length;
+    count.textContent = count.getAttribute("data-text")
+      .replace("{shown}", shown).replace("{total}", items().length);
   }
 
   function renumber() {
