@@ -4,12 +4,13 @@ One real server for the module. A French workshop is created through the facilit
 page (the UI helper of test_browser.py) and an English one over HTTP; people join from a
 phone and over HTTP, answer, write comments, propose practices (one accepted, one
 waiting), fill in a paper ballot; then each workshop walks through every phase — joining,
-screening, map, negotiation (a practice under discussion, a decision, an adopted clause
-and an open consent round with answers, a practice asked again after its discussion, its
-card answered by a phone) and charter — and at each phase axe checks the
-facilitator's pages, the projector and the phones' pages (one phone reads the workshop in
-the other language; a second workshop is in easy-read mode), and the pages a refused form
-comes back to. Phones are 320 px wide, the narrowest issue 5 asks for: no page may be
+screening (a timer running), map, negotiation (a practice under discussion, a decision, an
+adopted clause and an open consent round with answers, timed, a practice asked again after
+its discussion, its card answered by a phone) and charter — and at each phase axe checks
+the facilitator's pages (also its control page on a phone, every fold opened), the
+projector and the phones' pages (one phone reads the workshop in the other language; a
+second workshop is in easy-read mode), and the pages a refused form comes back to. Phones
+are 320 px wide, the narrowest issue 5 asks for: no page may be
 wider (reflow). Pages that do not depend on a workshop's phase (the creation form, the
 decks, the door, the error pages) are checked once per language, at the end, when every
 workshop exists.
@@ -53,6 +54,7 @@ PRACTICES = ["whatsapp-users", "team-group-chat", "cloud-case-files"]  # same id
 PER_PHASE = [
     "facilitator-home",
     "facilitator-workshop",
+    "facilitator-workshop-phone",
     "projector",
     "join",
     "participant",
@@ -148,15 +150,19 @@ class Workshop:
             chromium.new_context(**SMALL_PHONE, **common),
             chromium.new_context(**SMALL_PHONE, **common),
             chromium.new_context(**SMALL_PHONE, **common),
+            chromium.new_context(**SMALL_PHONE, **common),
         ]
-        self.facilitator, self.screen, self.phone, self.visitor, self.reader = (
+        self.facilitator, self.screen, self.phone, self.visitor, self.reader, self.steering = (
             context.new_page() for context in self.contexts
-        )  # the reader is a phone that reads the workshop in the other language
+        )  # the reader is a phone that reads the workshop in the other language; the
+        # facilitator also steers from a phone (its control page, every fold opened)
         goto(self.facilitator, server.facilitator_url)
+        goto(self.steering, server.facilitator_url)
         if lang == "fr":
             self.code = create_workshop(self.facilitator, server)  # through the UI
         else:
             goto(self.facilitator, f"{self.base}/f/?lang=en")
+            goto(self.steering, f"{self.base}/f/?lang=en")
             self.http.get(f"{self.base}/f/?lang=en", timeout=10)
             self.code = self._create_over_http()
         self.people: list[requests.Session] = []
@@ -259,6 +265,8 @@ class Workshop:
             description=t["proposal"][1],
             register="",
         )
+        # A timer runs while people answer: every page of the room shows it.
+        self.post(self.http, f"/f/w/{self.code}/timer", kind="screening", minutes="30")
         # A paper ballot, entered by the facilitator.
         paper = self.http.get(f"{self.base}/f/w/{self.code}/paper", timeout=10).text
         names = sorted(set(re.findall(r'name="([^"]+:(?:means|values|prescriptions))"', paper)))
@@ -322,6 +330,7 @@ class Workshop:
         )
         self.post(self.people[2], f"/j/{code}/suggest", text=t["suggestion"])
         self.post(self.http, f"/f/w/{code}/paper-consent", sheet="1", value="consent", reason="")
+        self.post(self.http, f"/f/w/{code}/timer", kind="round", minutes="5")
         goto(self.phone, f"{self.base}/j/{code}")
         self.phone.locator(".choice-reservation").click()
         self.phone.locator("#reason").fill(t["reserve"])
@@ -362,6 +371,7 @@ class Workshop:
         where = {
             "facilitator-home": (self.facilitator, f"{base}/f/"),
             "facilitator-workshop": (self.facilitator, f"{base}/f/w/{code}"),
+            "facilitator-workshop-phone": (self.steering, f"{base}/f/w/{code}"),
             "paper": (self.facilitator, f"{base}/f/w/{code}/paper"),
             "ballots": (self.facilitator, f"{base}/f/w/{code}/ballots?count=2"),
             "creation-form": (self.facilitator, f"{base}/f/new?wlang={lang}"),
@@ -403,6 +413,8 @@ class Workshop:
             assert posted.value.status == 400, f"{name}: the form was not refused"
             page.wait_for_load_state("load")
             page.locator("[role=alert]").first.wait_for()
+        if name == "facilitator-workshop-phone":  # what is folded is checked too
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         if page.locator("#spheres-data").count():
             # A live page: let the state the server pushes over Socket.IO arrive first.
             page.wait_for_load_state("networkidle")

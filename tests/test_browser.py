@@ -63,13 +63,15 @@ PRACTICES = (
 
 
 def create_workshop(page, server, title="Atelier du lundi"):
-    """Create a workshop of three practices, moving the AI one before the ID photos one."""
+    """Create a workshop of three practices (none is ticked at first), moving the AI one
+    before the ID photos one."""
     page.goto(server.facilitator_url)
     page.get_by_role("link", name="Créer un atelier").click()
     page.get_by_label("Titre de l'atelier").fill(title)
-    page.get_by_role("button", name="Décocher celles affichées").click()
+    assert page.locator("#chosen-count").inner_text() == "Aucune pratique choisie"
     for label in PRACTICES:
         page.get_by_role("checkbox", name=label).check()
+    assert page.locator("#chosen-count").inner_text() == "3 pratiques choisies"
     page.get_by_label("Chercher un mot").fill("whatsapp")  # filters as one types
     assert page.get_by_role("checkbox", name=PRACTICES[2]).is_visible()
     assert not page.get_by_role("checkbox", name=PRACTICES[1]).is_visible()
@@ -221,7 +223,7 @@ def test_a_consent_round_from_the_phones_to_the_charter(browser, server):
     projector = new_page(browser, viewport={"width": 1366, "height": 768})
     projector.goto(f"{server.base}/s/{code}")
 
-    facilitator.get_by_role("button", name=PRACTICES[2]).click()  # WhatsApp under discussion
+    facilitator.get_by_role("button", name="Discuter : WhatsApp avec les personnes").click()
     facilitator.get_by_label(f"Nouvelle clause pour « {PRACTICES[2]} »").fill(
         "Nous échangeons avec les personnes par Signal."
     )

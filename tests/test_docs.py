@@ -37,6 +37,6 @@ def test_protocol_documents_every_route(app):
 def test_protocol_documents_every_socketio_event():
     protocol = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
     handled = {message for message, _handler, _ns in socketio.handlers}
-    emitted = {"state", "phase", "map", "cards", "negotiation"}
+    emitted = {"state", "phase", "map", "cards", "negotiation", "timer"}
     for event in handled | emitted:
         assert f"`{event}`" in protocol, event

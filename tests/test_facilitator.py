@@ -237,3 +237,57 @@ def test_moderation_is_the_facilitators_alone(make_workshop, join, client, store
         )
         assert refused.status_code == 403
     assert store.comments_for_moderation(w.id)[0]["hidden"] is False
+
+
+def _ticked(page: str) -> set[str]:
+    return set(re.findall(r'name="practices" value="([^"]+)" checked', page))
+
+
+def test_the_creation_form_starts_with_nothing_ticked_and_counts(facilitator, app):
+    page = facilitator.get("/f/new?wlang=fr").get_data(as_text=True)
+    deck = app.extensions["workshop.decks"]["social-work.fr"]
+    assert page.count('name="practices"') == len(deck.practices) and _ticked(page) == set()
+    assert "Aucune pratique choisie" in page and "10 à 15" in text(facilitator.get("/f/new"))
+    for register in ("computerisation", "mediatisation", "information", "mediation"):
+        assert f'data-register="{register}"><span class="visually-hidden">' in page
+        assert deck.register_label(register) in page
+    assert 'data-other="{n} pratiques choisies"' in page
+
+
+def test_creating_with_no_practice_is_refused_and_keeps_what_was_typed(facilitator, store):
+    response = _create(
+        facilitator,
+        practices=[],
+        title="Équipe du lundi",
+        allow_proposals="on",
+        easy_read="on",
+        **{"order-id-photos": "7"},
+    )
+    assert response.status_code == 400 and store.workshops() == []
+    page = response.get_data(as_text=True)
+    assert "Choisissez au moins une pratique" in text(response)
+    assert 'value="Équipe du lundi"' in page and _ticked(page) == set()
+    assert re.search(r'name="easy_read" checked', page)
+    assert 'name="order-id-photos" value="7"' in page
+    again = _create(facilitator, practices=["id-photos"], title="")
+    assert _ticked(again.get_data(as_text=True)) == {"id-photos"}  # a refusal keeps the ticks
+
+
+def test_a_review_starts_with_the_reviewed_workshops_practices(facilitator, store):
+    first = _create(
+        facilitator, wlang="en", deck="social-work.en", practices=["ai-reports", "id-photos"]
+    )
+    code = first.headers["Location"].rsplit("/", 1)[1]
+    assert f"/f/new?previous={code}" in facilitator.get("/f/").get_data(as_text=True)
+    page = facilitator.get(f"/f/new?previous={code}").get_data(as_text=True)
+    assert _ticked(page) == {"ai-reports", "id-photos"}
+    assert 'name="wlang" value="en"' in page and "We talk with service users on WhatsApp" in text(
+        facilitator.get(f"/f/new?previous={code}")
+    )
+    assert re.search(
+        rf'<option value="{code}" data-practices="ai-reports id-photos" selected>', page
+    )
+    # Another language asked for: the same practices, in that language's deck.
+    french = facilitator.get(f"/f/new?previous={code}&wlang=fr").get_data(as_text=True)
+    assert _ticked(french) == {"ai-reports", "id-photos"} and "social-work.fr" in french
+    assert _ticked(facilitator.get("/f/new?previous=NOPE9").get_data(as_text=True)) == set()

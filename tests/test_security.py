@@ -39,6 +39,9 @@ HTTP_ACTIONS = [
     ("POST", "/f/w/{code}/focus", {"practice": "whatsapp-users"}),
     ("POST", "/f/w/{code}/revisit", {"action": "open", "practice": "whatsapp-users"}),
     ("POST", "/f/w/{code}/revisit", {"action": "close"}),
+    ("POST", "/f/w/{code}/focus", {"practice": ""}),
+    ("POST", "/f/w/{code}/timer", {"kind": "screening", "minutes": "5"}),
+    ("POST", "/f/w/{code}/timer", {"action": "stop"}),
     ("POST", "/f/w/{code}/decision", {"practice": "whatsapp-users", "kind": "stop"}),
     ("POST", "/f/w/{code}/clauses", {"text": "Une clause"}),
     ("POST", "/f/w/{code}/clauses/1", {"action": "open"}),
@@ -68,6 +71,7 @@ def test_facilitator_http_actions_are_refused(intruder, store, method, path, for
     assert len(store.workshops()) == 1
     assert store.clauses(workshop.id) == [] and store.decisions(workshop.id) == {}
     assert store.workshop(workshop.code).focus is None
+    assert store.workshop(workshop.code).timer is None
     assert store.paper_sheets(workshop.id) == []
     assert store.revisits(workshop.id) == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -11,7 +12,7 @@ from workshop import i18n, security, web
 from workshop.aggregate import level
 from workshop.charter.document import format_date
 from workshop.decks import DeckError, available_decks
-from workshop.model import MAX_COMMENT
+from workshop.model import MAX_COMMENT, timer_state
 from workshop.paths import resource_dir
 from workshop.realtime import Broadcaster, socketio
 from workshop.store import Store, Workers
@@ -165,4 +166,5 @@ def _install_i18n(app: Flask) -> None:
         short_label=short_label,
         sphere_text=sphere_text,
         limits={"comment": MAX_COMMENT},
+        room_timer=lambda workshop: timer_state(workshop.timer, time.time()),
     )

@@ -14,12 +14,13 @@ render per language, instead of one each.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import Flask, g, render_template
 
 from workshop.aggregate import Cell, Loop, Row, build_loops, build_map, cells_by_key
-from workshop.model import Phase
+from workshop.model import Phase, timer_state
 from workshop.store import Store, Workshop
 
 
@@ -153,6 +154,14 @@ def _before(store: Store, workshop: Workshop) -> dict[tuple[str, str], Cell]:
     return cells_by_key(build_map(previous.practices, store.answer_counts(previous.id)))
 
 
+def _round(open_round: dict | None) -> dict | None:
+    """The open round as the room may see it: its tally and the reasons, never who."""
+    if open_round is None:
+        return None
+    keys = ("id", "clause_id", "number", "tally", "objections", "reservations")
+    return {key: open_round[key] for key in keys}
+
+
 @dataclass
 class _Entry:
     version: int
@@ -178,7 +187,9 @@ class Views:
 
     def state(self, workshop: Workshop, lang: str | None = None) -> dict:
         """What the projector and the facilitator's page show: phase, progress, the map's
-        HTML and the negotiation's (in the workshop's language, or `lang`)."""
+        HTML and the negotiation's (in the workshop's language, or `lang`), the practice
+        in focus and the timer (its seconds left counted now, not when the entry was
+        cached)."""
         entry = self._entry(workshop)
         snapshot, lang = entry.snapshot, lang or workshop.lang
         return {
@@ -188,6 +199,9 @@ class Views:
             "map": self._render(entry, lang, "map"),
             "negotiation": self._render(entry, lang, "negotiation"),
             "revisit": _revisit_state(snapshot.open_revisit),
+            "focus": snapshot.workshop.focus,
+            "round": _round(snapshot.open_round),
+            "timer": timer_state(snapshot.workshop.timer, time.time()),
         }
 
     def screen_state(
@@ -201,6 +215,7 @@ class Views:
             "progress": snapshot.progress,
             "focus": snapshot.workshop.focus,
             "revisit": _revisit_state(snapshot.open_revisit),
+            "timer": timer_state(snapshot.workshop.timer, time.time()),
             "view": snapshot.stage(practice_id)[0],
             "stage": self.stage(workshop, practice_id, last),
         }

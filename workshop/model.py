@@ -7,7 +7,9 @@ typed is lost (the pages send it back with the error).
 
 from __future__ import annotations
 
+import math
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -80,6 +82,15 @@ class Consent(str, Enum):
     OBJECTION = "objection"
 
 
+class TimerKind(str, Enum):
+    """What the facilitator's timer measures: the time to answer alone, a practice's
+    discussion, or a consent round."""
+
+    SCREENING = "screening"
+    PRACTICE = "practice"
+    ROUND = "round"
+
+
 class ClauseStatus(str, Enum):
     DRAFT = "draft"
     ADOPTED = "adopted"
@@ -98,6 +109,10 @@ MAX_REASON = 500
 MAX_DETAIL = 300
 #: Paper ballots are numbered 1..MAX_SHEETS.
 MAX_SHEETS = 200
+
+#: The timer's preset lengths on the control page (minutes), and the longest one.
+TIMER_PRESETS = (2, 5, 10, 15)
+MAX_TIMER_MINUTES = 120
 
 #: Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -383,3 +398,39 @@ CLAUSE_DECISIONS = {
     "adopt_with_dissent": ClauseStatus.ADOPTED_WITH_DISSENT,
     "withdraw": ClauseStatus.WITHDRAWN,
 }
+
+
+def parse_timer(data: Mapping, now: float) -> dict:
+    """A timer the facilitator starts: `kind` and `minutes` (a whole number from 1 to
+    MAX_TIMER_MINUTES) give {"kind", "seconds", "ends"}, `ends` on the server's clock."""
+    if not isinstance(data, Mapping):
+        raise Invalid("error.bad_request")
+    kind = choice(TimerKind, data.get("kind"), "error.timer_kind")
+    typed = data.get("minutes")
+    try:
+        minutes = int(typed.strip() if isinstance(typed, str) else "")
+    except ValueError:
+        raise Invalid("error.timer_minutes", limit=MAX_TIMER_MINUTES) from None
+    if not 1 <= minutes <= MAX_TIMER_MINUTES:
+        raise Invalid("error.timer_minutes", limit=MAX_TIMER_MINUTES)
+    return {"kind": kind.value, "seconds": minutes * 60, "ends": round(now + minutes * 60, 3)}
+
+
+def timer_state(timer: Mapping | None, now: float) -> dict | None:
+    """What a page shows of a timer at `now`: what it times, its length, the whole seconds
+    left (0 once the time is up) and the hour and minute it ends at on the server's clock
+    (the room's). Clients count down from `remaining`, never from their own clock."""
+    if not timer:
+        return None
+    try:
+        kind, seconds, ends = TimerKind(timer["kind"]), int(timer["seconds"]), float(timer["ends"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    until = time.localtime(ends + 30)  # to the nearest minute
+    return {
+        "kind": kind.value,
+        "seconds": seconds,
+        "remaining": max(0, math.ceil(ends - now)),
+        "hour": until.tm_hour,
+        "minute": until.tm_min,
+    }

@@ -9,6 +9,7 @@ workshop's state at most every BROADCAST_INTERVAL seconds, however many answers 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -33,6 +34,7 @@ from workshop.model import (
     parse_pass,
     parse_payload,
     parse_round,
+    timer_state,
 )
 from workshop.security import FACILITATOR_COOKIE, is_facilitator, token_hash
 from workshop.store import Store, Workshop
@@ -136,6 +138,13 @@ class Broadcaster:
         shown = {"practice": revisit["practice"], "pass": revisit["pass"]} if revisit else None
         self.socketio.emit("revisit", {"open": shown}, to=room(workshop.id))
         self.negotiation_changed(workshop)
+
+    def timer_changed(self, workshop: Workshop) -> None:
+        """The facilitator started or stopped the timer: phones hear it at once (the
+        seconds left now), the projector and the facilitator with the next `state`."""
+        timer = timer_state(workshop.timer, time.time())
+        self.socketio.emit("timer", {"timer": timer}, to=room(workshop.id, "participants"))
+        self.mark(workshop.id)
 
     def practices_changed(self, workshop: Workshop) -> None:
         """A card was added by the room: phones refresh their list of cards."""
@@ -252,9 +261,12 @@ def admit(auth: object) -> None:
     socketio.emit("phase", {"phase": workshop.phase.value}, to=sid())
     if role != "participant":
         broadcaster().mark(workshop.id)
-    elif workshop.phase == Phase.MAP:
-        html = broadcaster().views.map_html(workshop, info["reader"])
-        socketio.emit("map", {"map": html}, to=sid())
+    else:
+        timer = timer_state(workshop.timer, time.time())
+        socketio.emit("timer", {"timer": timer}, to=sid())
+        if workshop.phase == Phase.MAP:
+            html = broadcaster().views.map_html(workshop, info["reader"])
+            socketio.emit("map", {"map": html}, to=sid())
 
 
 @socketio.on("answer")

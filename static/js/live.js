@@ -5,6 +5,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("spheres-data").textContent);
   var socket = io({ auth: { role: data.role, code: data.code } });
+  window.spheresSocket = socket;  // shared with timer.js
   var mapBox = document.getElementById("map");
 
   function openCells() {

@@ -9,6 +9,7 @@
   var socket = io({
     auth: { role: "participant", code: data.code, token: data.token, lang: data.lang }
   });
+  window.spheresSocket = socket;  // shared with timer.js
   var pending = {};  // sphere -> answer waiting for the server's acknowledgement
 
   function leaveIfPhaseChanged(phase) {

@@ -7,6 +7,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("spheres-data").textContent);
   var socket = io({ auth: { role: "screen", code: data.code } });
+  window.spheresSocket = socket;  // static/js/timer.js follows the room's timer on it
   var stage = document.getElementById("stage");
   var help = document.getElementById("keys");
   var ROTATE_MS = 9000;

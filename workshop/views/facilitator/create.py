@@ -34,7 +34,9 @@ def _filtered(deck, query: str, register: str) -> list[dict]:
     return shown
 
 
-def _creation_form(lang, deck, form, errors, status=200):
+def _creation_form(lang, deck, form, errors, status=200, ticked=None):
+    """The form; `ticked` are the practices checked (none at first: the facilitator
+    chooses, the guide recommends 10 to 15), else those the refused form sent."""
     query = (form.get("q") or "").strip()
     register = form.get("register") if form.get("register") in REGISTERS else ""
     shown = _filtered(deck, query, register) if deck else []
@@ -50,20 +52,27 @@ def _creation_form(lang, deck, form, errors, status=200):
         form=form,
         errors=errors,
         earlier=store().workshops(),
+        ticked=set(form.getlist("practices")) if ticked is None else ticked,
     ), status
 
 
 @bp.get("/new")
 @facilitator_only
 def new():
-    """The creation form; choosing a language, deck, register or words reloads it (no JS)."""
-    lang = request.args.get("wlang") if request.args.get("wlang") in LANGUAGES else g.lang
+    """The creation form; choosing a language, deck, register or words reloads it (no JS).
+    `?previous=<code>` prepares the review of an earlier workshop: its language, its deck
+    and its practices ticked."""
+    args = request.args
+    previous = store().workshop(args.get("previous", "")) if args.get("previous") else None
+    lang = args.get("wlang") or (previous.lang if previous else g.lang)
+    lang = lang if lang in LANGUAGES else "fr"
     choices = _deck_choices(lang)
     default = decks().get(f"{DEFAULT_DECK}.{lang}") or (choices[0] if choices else None)
-    deck = decks().get(request.args.get("deck", "")) or default
+    deck = decks().get(args.get("deck") or (previous.deck if previous else "")) or default
     if deck is not None and deck.lang != lang:
         deck = next((d for d in choices if d.id == deck.id), choices[0] if choices else None)
-    return _creation_form(lang, deck, request.args, {})
+    ticked = previous.practice_ids if previous else set()
+    return _creation_form(lang, deck, args, {}, ticked=ticked)
 
 
 def _chosen_in_order(deck, form) -> list[dict]:

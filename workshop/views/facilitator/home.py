@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
-from workshop import charter, security
+from workshop import charter, i18n, security
 from workshop.archive.build import build_archive, restore_archive
+from workshop.decks import short_title
 from workshop.model import (
+    MAX_TIMER_MINUTES,
     REGISTERS,
+    TIMER_PRESETS,
     TRANSITIONS,
     DecisionKind,
     Invalid,
     Phase,
+    TimerKind,
+    normalise_code,
     parse_card,
     transition,
 )
@@ -29,7 +34,8 @@ def index():
     if token is not None:
         if not security.is_facilitator(current_app, token):
             abort(403, description="error.facilitator_only")
-        response = redirect(url_for(".index"))
+        chosen = store().workshop(normalise_code(request.args.get("w", "")))
+        response = redirect(url_for(".workshop", code=chosen.code) if chosen else url_for(".index"))
         response.set_cookie(
             security.FACILITATOR_COOKIE,
             token,
@@ -61,17 +67,25 @@ def workshop(code):
     workshop = workshop_or_404(code, speak_its_language=False)
     url = join_url(workshop.code)
     snapshot = live().snapshot(workshop)
+    error = refusal()
+    timer_error = error if request.args.get("error", "").startswith("error.timer") else None
     return render_template(
         "facilitator/workshop.html",
         workshop=workshop,
         join_url=url,
         qr=qr_svg(url, url),
+        steer_qr=qr_svg(_steer_url(workshop), i18n.translate(g.lang, "control.steer")),
         state=live().state(workshop),
         phases=list(Phase),
         allowed=TRANSITIONS[workshop.phase],
-        error=refusal(),
+        error=None if timer_error else error,
+        timer=_timer_controls(snapshot, timer_error),
         proposals=snapshot.proposals,
         negotiation=_negotiation_context(snapshot),
+        practice_rows=snapshot.rows,
+        decisions=snapshot.decisions,
+        participants=snapshot.progress["participants"],
+        short_title=short_title,
         paper_sheets=store().paper_sheets(workshop.id),
         comments=store().comments_for_moderation(workshop.id),
         deck=decks().get(workshop.deck),
@@ -93,6 +107,43 @@ def _negotiation_context(snapshot) -> dict:
         "open_revisit": snapshot.open_revisit,
         "revisit_practice": snapshot.revisit_practice,
         "loops": snapshot.loops,
+        "next": _next_practice(snapshot),
+    }
+
+
+def _next_practice(snapshot) -> dict | None:
+    """The practice to discuss after the one in focus: the next one in tension order that
+    has no decision yet (from the top again after the last)."""
+    rows = [r.practice for r in snapshot.rows]
+    ids = [p["id"] for p in rows]
+    start = ids.index(snapshot.workshop.focus) + 1 if snapshot.workshop.focus in ids else 0
+    for practice in rows[start:] + rows[:start]:
+        if practice["id"] != snapshot.workshop.focus and practice["id"] not in snapshot.decisions:
+            return practice
+    return None
+
+
+def _steer_url(workshop) -> str:
+    """The facilitator's link to this control page from a phone on the room's network:
+    the address phones use, with the facilitator's secret."""
+    base = join_url(workshop.code).rsplit("/j/", 1)[0]
+    secret = current_app.config["FACILITATOR_SECRET"]
+    return base + url_for(".index", token=secret, w=workshop.code)
+
+
+def _timer_controls(snapshot, error: str | None) -> dict:
+    """What the timer's controls need: what it would measure now (answering alone, the
+    open round, or else a practice's discussion), the presets, a refused length."""
+    if snapshot.workshop.phase in (Phase.JOINING, Phase.SCREENING):
+        kind = TimerKind.SCREENING
+    else:
+        kind = TimerKind.ROUND if snapshot.open_round else TimerKind.PRACTICE
+    return {
+        "kind": kind.value,
+        "presets": TIMER_PRESETS,
+        "limit": MAX_TIMER_MINUTES,
+        "typed": request.args.get("minutes", "")[:20],
+        "error": error,
     }
 
 
@@ -106,6 +157,8 @@ def phase(code):
     except Invalid as error:
         return back(workshop, error, anchor=None)
     store().set_phase(workshop.id, target)
+    if workshop.timer and target != workshop.phase:
+        store().set_timer(workshop.id, None)  # a timer times one moment of the workshop
     broadcaster().phase_changed(store().workshop_by_id(workshop.id))
     return redirect(url_for(".workshop", code=workshop.code), 303)
 

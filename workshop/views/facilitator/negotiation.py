@@ -1,6 +1,6 @@
-"""The negotiation from the facilitator's side: focus, decisions, clauses and their consent
+"""The negotiation from the facilitator's side: decisions, clauses and their consent
 rounds, revisits (a practice asked again after discussion), and what the charter says
-about itself."""
+about itself (putting a practice on the projector is in room.py)."""
 
 from __future__ import annotations
 
@@ -17,21 +17,6 @@ from workshop.model import (
 )
 from workshop.views import broadcaster, store, workshop_or_404
 from workshop.views.facilitator.common import back, bp, facilitator_only
-
-
-@bp.post("/w/<code>/focus")
-@facilitator_only
-def focus(code):
-    """Put one practice under discussion: the projector and the phones show it."""
-    workshop = workshop_or_404(code, speak_its_language=False)
-    try:
-        store().set_focus(
-            workshop.id, parse_practice(workshop.practice_ids, request.form.get("practice"))
-        )
-    except Invalid as error:
-        return back(workshop, error)
-    broadcaster().negotiation_changed(workshop)
-    return back(workshop)
 
 
 @bp.post("/w/<code>/revisit")
