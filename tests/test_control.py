@@ -229,39 +229,54 @@ def test_every_phase_puts_its_work_first_and_works_without_javascript(
         assert 'method="post"' in form or 'method="get"' in form, form
 
 
-def test_a_phone_joins_the_control_page_by_scanning_a_folded_code(app, facilitator, make_workshop):
-    workshop = make_workshop(phase="screening")
-    app.config["BASE_URL"] = "http://192.0.2.10:8000"
-    page = facilitator.get(f"/f/w/{workshop.code}").get_data(as_text=True)
-    steer = _between(page, '<details class="fold" id="steer">', "</details>")
-    assert "<svg" in steer and "Ne projetez pas ce code" in text_of(steer)
-    assert app.config["FACILITATOR_SECRET"] not in steer  # only inside the QR's drawing
-    phone = app.test_client()
-    secret = app.config["FACILITATOR_SECRET"]
-    landed = phone.get(f"/f/?token={secret}&w={workshop.code.lower()}")
-    assert landed.status_code == 302 and landed.headers["Location"] == f"/f/w/{workshop.code}"
-    assert phone.get(f"/f/w/{workshop.code}").status_code == 200
-    home = app.test_client().get(f"/f/?token={secret}&w=NOPE9")
-    assert home.headers["Location"] == "/f/"
-    stranger = app.test_client()
-    assert stranger.get(f"/f/?token=guess&w={workshop.code}").status_code == 403
-    assert stranger.get(f"/f/w/{workshop.code}").status_code == 403
-
-
-def test_the_steering_code_holds_the_address_phones_use(
+def test_the_facilitator_s_phone_signs_in_with_a_one_time_code(
     app, facilitator, make_workshop, monkeypatch
 ):
-    from workshop.views.facilitator import home
+    from workshop.views.facilitator import room
+
+    workshop = make_workshop(phase="screening")
+    app.config["BASE_URL"] = "http://192.0.2.10:8000"
+    secret = app.config["FACILITATOR_SECRET"]
+    page = facilitator.get(f"/f/w/{workshop.code}").get_data(as_text=True)
+    steer = _between(page, '<details class="fold" id="steer">', "</details>")
+    assert "<svg" not in steer and secret not in page  # nothing to scan until asked for
+    drawn = []
+    monkeypatch.setattr(room, "qr_svg", lambda data, label: drawn.append(data) or "<svg></svg>")
+    shown = facilitator.post(f"/f/w/{workshop.code}/steer", data={"csrf": csrf(facilitator)})
+    assert shown.status_code == 200 and "Ne projetez pas ce code" in text_of(shown.get_data(True))
+    [url] = drawn
+    assert url.startswith("http://192.0.2.10:8000/f/steer/") and secret not in url
+    path = url.removeprefix("http://192.0.2.10:8000")
+    phone = app.test_client()
+    landed = phone.get(path)
+    assert landed.status_code == 302 and landed.headers["Location"] == f"/f/w/{workshop.code}"
+    assert phone.get(f"/f/w/{workshop.code}").status_code == 200  # signed in
+    again = app.test_client()
+    refused = again.get(path)  # spent: a photo of the code is worth nothing
+    assert refused.status_code == 403 and "déjà servi ou a expiré" in text_of(
+        refused.get_data(True)
+    )
+    assert again.get(f"/f/w/{workshop.code}").status_code == 403
+    assert app.test_client().get("/f/steer/made-up").status_code == 403
+
+
+def test_a_code_for_the_facilitator_s_phone_expires(app, facilitator, make_workshop, monkeypatch):
+    from workshop import security
+    from workshop.views.facilitator import room
 
     workshop = make_workshop()
-    app.config["BASE_URL"] = "http://192.0.2.10:8000"
     drawn = []
-    monkeypatch.setattr(
-        home, "qr_svg", lambda data, label: drawn.append((data, label)) or "<svg></svg>"
-    )
-    facilitator.get(f"/f/w/{workshop.code}")
-    secret = app.config["FACILITATOR_SECRET"]
-    assert (
-        f"http://192.0.2.10:8000/f/?token={secret}&w={workshop.code}",
-        "Piloter depuis un téléphone",
-    ) in drawn
+    monkeypatch.setattr(room, "qr_svg", lambda data, label: drawn.append(data) or "<svg></svg>")
+    facilitator.post(f"/f/w/{workshop.code}/steer", data={"csrf": csrf(facilitator)})
+    later = room.time.time() + security.PAIRING_SECONDS + 1
+    monkeypatch.setattr(room.time, "time", lambda: later)
+    path = "/f/steer/" + drawn[0].rsplit("/", 1)[1]
+    assert app.test_client().get(path).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["stranger", "participant"])
+def test_only_the_facilitator_asks_for_a_code(app, make_workshop, join, who):
+    workshop = make_workshop()
+    intruder = app.test_client() if who == "stranger" else join(workshop)[0]
+    asked = intruder.post(f"/f/w/{workshop.code}/steer", data={"csrf": csrf(intruder)})
+    assert asked.status_code == 403

@@ -42,6 +42,7 @@ HTTP_ACTIONS = [
     ("POST", "/f/w/{code}/focus", {"practice": ""}),
     ("POST", "/f/w/{code}/timer", {"kind": "screening", "minutes": "5"}),
     ("POST", "/f/w/{code}/timer", {"action": "stop"}),
+    ("POST", "/f/w/{code}/steer", {}),
     ("POST", "/f/w/{code}/decision", {"practice": "whatsapp-users", "kind": "stop"}),
     ("POST", "/f/w/{code}/clauses", {"text": "Une clause"}),
     ("POST", "/f/w/{code}/clauses/1", {"action": "open"}),

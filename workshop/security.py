@@ -10,6 +10,7 @@ import hmac
 import ipaddress
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -50,6 +51,41 @@ def is_facilitator(app: Flask, token: str | None) -> bool:
 
 def facilitator_cookie() -> str | None:
     return request.cookies.get(FACILITATOR_COOKIE)
+
+
+#: How long a code for the facilitator's phone stays good (`Pairings`).
+PAIRING_SECONDS = 120
+
+
+class Pairings:
+    """One-time codes that sign the facilitator's phone in, so the secret itself never
+    appears on a page that could end up on the projector.
+
+    A code is asked for by the facilitator (a button on the control page), shown once as
+    a QR code, and good for one scan within PAIRING_SECONDS. Only its hash is kept, in
+    memory: a restart forgets every code, which is the safe way round.
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def new(self, workshop_code: str, now: float) -> str:
+        """A fresh code that opens `workshop_code`'s control page; older unused ones stay
+        good until they expire."""
+        token = new_token()
+        with self._lock:
+            self._codes = {k: v for k, v in self._codes.items() if v[0] > now}
+            self._codes[token_hash(token)] = (now + PAIRING_SECONDS, workshop_code)
+        return token
+
+    def redeem(self, token: str, now: float) -> str | None:
+        """The workshop code a good code was made for (and the code is spent), else None."""
+        with self._lock:
+            found = self._codes.pop(token_hash(token), None)
+        if found is None or found[0] <= now:
+            return None
+        return found[1]
 
 
 def csrf_token() -> str:
@@ -267,6 +303,7 @@ def install(app: Flask) -> None:
     """Refuse foreign Hosts, add CSRF checks, security headers and the CSRF cookie."""
     app.before_request(check_host)
     app.before_request(check_csrf)
+    app.extensions["workshop.pairings"] = Pairings()
 
     @app.after_request
     def headers(response):

@@ -19,6 +19,18 @@ from workshop.views import refused
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 
 
+def signed_in(response):
+    """`response`, setting the facilitator cookie (the secret, HttpOnly, kept a month)."""
+    response.set_cookie(
+        security.FACILITATOR_COOKIE,
+        current_app.config["FACILITATOR_SECRET"],
+        httponly=True,
+        samesite="Strict",
+        max_age=30 * 24 * 3600,
+    )
+    return response
+
+
 def facilitator_only(view):
     """Refuse anyone without the facilitator secret (cookie, or `?token=` once)."""
 

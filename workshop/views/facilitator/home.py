@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 
-from workshop import charter, i18n, security
+from workshop import charter, security
 from workshop.archive.build import build_archive, restore_archive
 from workshop.decks import short_title
 from workshop.model import (
@@ -24,7 +24,14 @@ from workshop.model import (
 )
 from workshop.netinfo import qr_svg
 from workshop.views import broadcaster, join_url, live, message, refusal, store, workshop_or_404
-from workshop.views.facilitator.common import back, bp, decks, facilitator_only, other_languages
+from workshop.views.facilitator.common import (
+    back,
+    bp,
+    decks,
+    facilitator_only,
+    other_languages,
+    signed_in,
+)
 
 
 @bp.get("/")
@@ -35,15 +42,9 @@ def index():
         if not security.is_facilitator(current_app, token):
             abort(403, description="error.facilitator_only")
         chosen = store().workshop(normalise_code(request.args.get("w", "")))
-        response = redirect(url_for(".workshop", code=chosen.code) if chosen else url_for(".index"))
-        response.set_cookie(
-            security.FACILITATOR_COOKIE,
-            token,
-            httponly=True,
-            samesite="Strict",
-            max_age=30 * 24 * 3600,
+        return signed_in(
+            redirect(url_for(".workshop", code=chosen.code) if chosen else url_for(".index"))
         )
-        return response
     if not security.is_facilitator(current_app, security.facilitator_cookie()):
         abort(403, description="error.facilitator_only")
     return _home()
@@ -74,7 +75,7 @@ def workshop(code):
         workshop=workshop,
         join_url=url,
         qr=qr_svg(url, url),
-        steer_qr=qr_svg(_steer_url(workshop), i18n.translate(g.lang, "control.steer")),
+        steer_minutes=security.PAIRING_SECONDS // 60,
         state=live().state(workshop),
         phases=list(Phase),
         allowed=TRANSITIONS[workshop.phase],
@@ -121,14 +122,6 @@ def _next_practice(snapshot) -> dict | None:
         if practice["id"] != snapshot.workshop.focus and practice["id"] not in snapshot.decisions:
             return practice
     return None
-
-
-def _steer_url(workshop) -> str:
-    """The facilitator's link to this control page from a phone on the room's network:
-    the address phones use, with the facilitator's secret."""
-    base = join_url(workshop.code).rsplit("/j/", 1)[0]
-    secret = current_app.config["FACILITATOR_SECRET"]
-    return base + url_for(".index", token=secret, w=workshop.code)
 
 
 def _timer_controls(snapshot, error: str | None) -> dict:

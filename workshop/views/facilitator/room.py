@@ -1,16 +1,19 @@
 """Steering the room from the control page: what the projector shows (one practice, or the
-overview), and the timer that the projector, the phones and the control page count down
-together."""
+overview), the timer that the projector, the phones and the control page count down
+together, and a one-time code to steer from the facilitator's own phone."""
 
 from __future__ import annotations
 
 import time
 
-from flask import redirect, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
+from workshop import i18n
 from workshop.model import Invalid, Phase, parse_practice, parse_timer
-from workshop.views import broadcaster, refused, store, workshop_or_404
-from workshop.views.facilitator.common import back, bp, facilitator_only
+from workshop.netinfo import qr_svg
+from workshop.security import PAIRING_SECONDS
+from workshop.views import broadcaster, join_url, refused, store, workshop_or_404
+from workshop.views.facilitator.common import back, bp, facilitator_only, signed_in
 
 
 @bp.post("/w/<code>/focus")
@@ -62,3 +65,32 @@ def timer(code):
     store().set_timer(workshop.id, chosen)
     broadcaster().timer_changed(store().workshop_by_id(workshop.id))
     return redirect(url_for(".workshop", code=workshop.code, _anchor="timer"), 303)
+
+
+@bp.post("/w/<code>/steer")
+@facilitator_only
+def steer(code):
+    """A one-time code for the facilitator's own phone: a QR code of an address that signs
+    that phone in and opens this control page, good for one scan within two minutes."""
+    workshop = workshop_or_404(code, speak_its_language=False)
+    pairings = current_app.extensions["workshop.pairings"]
+    token = pairings.new(workshop.code, time.time())
+    base = join_url(workshop.code).rsplit("/j/", 1)[0]  # the address phones reach
+    url = base + url_for(".paired", token=token)
+    return render_template(
+        "facilitator/steer.html",
+        workshop=workshop,
+        qr=qr_svg(url, i18n.translate(g.lang, "control.steer")),
+        minutes=PAIRING_SECONDS // 60,
+    )
+
+
+@bp.get("/steer/<token>")
+def paired(token):
+    """The facilitator's phone scanned a one-time code: sign it in, open the control page.
+    A code already used, expired or made up gets 403 and a way to ask for another."""
+    code = current_app.extensions["workshop.pairings"].redeem(token, time.time())
+    workshop = store().workshop(code) if code else None
+    if workshop is None:
+        abort(403, description="error.steer_expired")
+    return signed_in(redirect(url_for(".workshop", code=workshop.code)))
