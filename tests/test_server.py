@@ -56,14 +56,20 @@ def projector(server, code) -> tuple[socketio.Client, list]:
     return client, states
 
 
+ANSWER_WORDS = {"Ça va": "fine", "À discuter": "discuss", "Problème": "problem"}
+ANSWER_WORDS["Je ne sais pas"] = "unsure"
+
+
 def cell_counts(html: str) -> list[dict[str, int]]:
-    """Every map cell's counts, read from the HTML the projector shows."""
-    cells = []
-    for cell in re.findall(r'<td class="cell"[^>]*>(.*?)</td>', html, re.S):
-        cells.append(
-            {k: int(v) for k, v in re.findall(r'count-(\w+)">.*?<b>(\d+)</b>', cell, re.S)}
+    """Every cell's counts on the projector's overview, as its screen-reader text says them
+    ("Moyens : Ça va 8, À discuter 8, Problème 7, Je ne sais pas 7")."""
+    words = "|".join(ANSWER_WORDS)
+    return [
+        {ANSWER_WORDS[w]: int(n) for w, n in re.findall(rf"({words}) (\d+)", said)}
+        for said in re.findall(
+            r'<span class="cellbar[^"]*"><span class="visually-hidden">(.*?)</span>', html
         )
-    return cells
+    ]
 
 
 def test_thirty_phones_answer_and_the_projector_shows_exact_counts(server):
@@ -100,7 +106,7 @@ def test_thirty_phones_answer_and_the_projector_shows_exact_counts(server):
     assert replies == [{"ok": True}] * 270
     final = wait_for(
         lambda: next(
-            (s for s in reversed(states) if s["progress"]["answers"] == 270 and s["map"]), None
+            (s for s in reversed(states) if s["progress"]["answers"] == 270 and s["stage"]), None
         )
     )
     assert final["progress"] == {
@@ -110,7 +116,8 @@ def test_thirty_phones_answer_and_the_projector_shows_exact_counts(server):
         "answers": 270,
         "questions": 9,
     }
-    cells = cell_counts(final["map"])
+    assert final["view"] == "overview"
+    cells = cell_counts(final["stage"])
     assert len(cells) == 9
     assert all(c == {"fine": 8, "discuss": 8, "problem": 7, "unsure": 7} for c in cells)
     assert len(states) < 270 / 2  # pushes are coalesced, not one per answer
