@@ -158,7 +158,7 @@ def test_erasing_a_workshop_erases_its_revisits(db):
     assert db.read(lambda c: c.execute("SELECT COUNT(*) FROM revisit").fetchone()[0]) == 0
 
 
-# --- The rules (model.py) ----------------------------------------------------------
+# --- The rules (workshop.model) ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
