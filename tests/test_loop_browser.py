@@ -31,6 +31,14 @@ def test_a_phone_saves_its_new_look_as_it_goes(browser, server):  # noqa: F811
 
     with phone.expect_navigation():  # the page reloads when the new look opens
         revisit(action="open", practice="cloud-case-files")
+    control = new_page(browser, viewport={"width": 1280, "height": 800})
+    control.goto(server.facilitator_url)
+    control.goto(f"{server.base}/f/w/{code}")
+    counted = control.locator("[data-revisit-answered]")
+    assert counted.inner_text() == "personne n'a encore répondu."
+    projector = new_page(browser, viewport={"width": 1280, "height": 720})
+    projector.goto(f"{server.base}/s/{code}")
+    assert projector.locator(".revisit-count b").inner_text() == "0"
     phone.get_by_role("link", name="Répondre de nouveau").click()
     phone.wait_for_url(f"**/j/{code}/card/2")
     assert "Nouveau regard après la discussion (passage 2)" in phone.inner_text("main")
@@ -42,9 +50,16 @@ def test_a_phone_saves_its_new_look_as_it_goes(browser, server):  # noqa: F811
     rows = db.execute("SELECT practice_id, sphere, value, pass FROM answer").fetchall()
     db.close()
     assert rows == [("cloud-case-files", "values", "problem", 2)]
+    # The control page and the projector count it live, without showing the answer.
+    wait_for(lambda: counted.inner_text() == "1 personne a répondu.")
+    wait_for(lambda: projector.locator(".revisit-count b").inner_text() == "1")
+    assert projector.locator("svg.bar").count() == 0
 
     with phone.expect_navigation():  # closed: the card gives way to the negotiation
         revisit(action="close")
     phone.wait_for_url(f"**/j/{code}")
     assert "Nouveau regard après" not in phone.inner_text("main")
-    assert phone.errors == []
+    # Closed: the projector sets the first and the last pass side by side.
+    projector.locator("body.view-negotiation .pass-line.after").first.wait_for()
+    for page in (phone, control, projector):
+        assert page.errors == []

@@ -1,11 +1,20 @@
-/* The control page: the open consent round's tally, how many answered and the reasons
-   follow the room live (state.round, pushed with every change). The rest of the page is
+/* The control page: the open consent round's tally, how many answered and the reasons,
+   and how many answered a new look, follow the room live (state.round and
+   state.revisit, pushed with every change). The rest of the page is
    plain forms; live.js shares its connection as window.spheresSocket. */
 (function () {
   "use strict";
   var socket = window.spheresSocket;
   if (!socket) return;
   socket.on("state", function (state) {
+    // A new look under way: how many have answered it (its forms carry the words).
+    var revisit = state.revisit;
+    document.querySelectorAll("[data-revisit-answered]").forEach(function (count) {
+      if (!revisit || String(revisit.pass) !== count.getAttribute("data-revisit-answered")) return;
+      var n = revisit.answered;
+      var form = n === 0 ? "data-zero" : n === 1 ? "data-one" : "data-other";
+      count.textContent = count.getAttribute(form).replace("{n}", n);
+    });
     var round = state.round;
     document.querySelectorAll("[data-round]").forEach(function (box) {
       if (!round || String(round.id) !== box.getAttribute("data-round")) return;
