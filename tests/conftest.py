@@ -31,8 +31,9 @@ def client(app):
 
 
 def text(response) -> str:
-    """A page's text as a reader sees it (entities such as &#39; decoded)."""
-    return html.unescape(response.get_data(as_text=True))
+    """A page's text as a reader sees it (entities such as &#39; decoded, a no-break
+    space read as a space)."""
+    return html.unescape(response.get_data(as_text=True)).replace("\u00a0", " ")
 
 
 def csrf(client) -> str:

@@ -116,3 +116,12 @@ def test_accept_language_quality_values(header, expected):
 def test_pick_keeps_i18n_free_of_flask():
     source = Path(i18n.__file__).read_text(encoding="utf-8")
     assert "flask" not in source.lower()
+
+
+def test_french_spacing_never_breaks_before_a_question_mark():
+    text = "Qui lit les messages ? « Personne » : c'est sûr ; vraiment !"
+    spaced = i18n.unbreakable(text)
+    assert spaced == (
+        "Qui lit les messages\u00a0? «\u00a0Personne\u00a0»\u00a0: c'est sûr\u00a0; vraiment\u00a0!"
+    )
+    assert i18n.unbreakable("Who reads them? Nobody: sure.") == "Who reads them? Nobody: sure."

@@ -134,7 +134,7 @@ def _install_i18n(app: Flask) -> None:
     def localized(item: dict, field: str) -> str:
         """A card's text in the reader's language when the workshop carries it."""
         own = (item.get("i18n") or {}).get(g.get("lang")) or {}
-        return own.get(field) or item.get(field, "")
+        return i18n.unbreakable(own.get(field) or item.get(field, ""))
 
     def short_label(item: dict) -> str:
         """A card's short label (the projector's overview), else its title."""
@@ -143,12 +143,15 @@ def _install_i18n(app: Flask) -> None:
     def sphere_text(workshop, sphere: str, field: str) -> str:
         """A sphere's label, short question, question, easy-read question or help, in the
         reader's language (a missing short question reads the full one)."""
+        return i18n.unbreakable(_sphere_text(workshop, sphere, field))
+
+    def _sphere_text(workshop, sphere: str, field: str) -> str:
         spheres = workshop.spheres
         own = ((spheres.get("i18n") or {}).get(g.get("lang")) or {}).get(sphere) or {}
         base = spheres.get(sphere) or {}
         if field == "short":  # the reader's language first, then the workshop's
             text = own.get("short") or own.get("question") or base.get("short")
-            return text or sphere_text(workshop, sphere, "question")
+            return text or _sphere_text(workshop, sphere, "question")
         text = own.get(field) or base.get(field)
         if text:
             return text

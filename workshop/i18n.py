@@ -72,3 +72,14 @@ def pick(accept_language: str | None, supported: list[str]) -> str:
     )
     ordered = sorted(supported, key=lambda lang: lang != DEFAULT)
     return widened.best_match(ordered, default=DEFAULT)
+
+
+_BEFORE = re.compile(r" ([?!:;»])")
+_AFTER = re.compile(r"« ")
+
+
+def unbreakable(text: str) -> str:
+    """French spacing that never breaks: the space before ? ! : ; » and after « becomes a
+    no-break space, so a narrow phone never starts a line with a lone "?". Harmless in
+    English, which puts no space there."""
+    return _AFTER.sub("«\u00a0", _BEFORE.sub("\u00a0\\1", text))
