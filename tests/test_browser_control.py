@@ -230,3 +230,25 @@ def test_creating_counts_the_practices_and_ticks_a_register_at_once(browser, roo
     page.get_by_label("Revoir un atelier précédent (facultatif)").select_option(room.codes["map"])
     assert count.inner_text() == "35 pratiques choisies"  # the reviewed workshop's practices
     assert page.errors == []
+
+
+def test_the_code_for_the_facilitator_s_phone_shows_when_asked(browser, room):  # noqa: F811
+    """The one-time code's page (what it signs in is tested in process: test_control)."""
+    from test_accessibility import AXE, RUN_AXE
+
+    code = room.codes["screening"]
+    for size in ({"viewport": {"width": 1280, "height": 800}}, PHONE):
+        # bypass_csp: to inject axe-core; the app's own scripts are unaffected
+        desk = facilitator_page(browser, room, bypass_csp=True, **size)
+        desk.goto(f"{room.base}/f/w/{code}")
+        assert desk.locator("#steer svg.qr").count() == 0  # nothing to scan until asked
+        desk.locator("#steer summary").click()
+        desk.get_by_role("button", name="Montrer un code pour mon téléphone").click()
+        desk.get_by_role("heading", name="Piloter depuis un téléphone").wait_for()
+        assert desk.locator("svg.qr").is_visible()
+        assert desk.evaluate("document.documentElement.scrollWidth") <= size["viewport"]["width"]
+        desk.add_script_tag(path=str(AXE))
+        assert desk.evaluate(RUN_AXE) == []
+        desk.get_by_role("link", name="C'est fait : revenir à l'atelier").click()
+        desk.wait_for_url(f"**/f/w/{code}#steer")
+        assert desk.errors == []
