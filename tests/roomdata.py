@@ -9,6 +9,7 @@ and then, like the demo's; one practice is left unanswered.
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 from workshop.decks import available_decks
@@ -139,6 +140,10 @@ def seed_negotiation(
                 r[0]
                 for r in c.execute("SELECT id FROM participant WHERE workshop_id=?", (workshop.id,))
             ]
+        )
+        # The practice's discussion is timed: the projector's strip holds the timer too.
+        store.set_timer(
+            workshop.id, {"kind": "practice", "seconds": 600, "ends": time.time() + 600}
         )
         if not revisit:  # asked again first, decided after
             detail = "par Signal" if lang == "fr" else "by Signal"
