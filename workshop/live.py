@@ -58,8 +58,7 @@ class Snapshot:
 
     @property
     def focus_row(self) -> Row | None:
-        focus = self.workshop.focus
-        return next((r for r in self.rows if focus and r.practice["id"] == focus), None)
+        return self.row(self.workshop.focus)
 
     def row(self, practice_id: str | None) -> Row | None:
         """The map's row of one practice, with its place in the tension order."""
@@ -167,7 +166,6 @@ class _Entry:
     version: int
     snapshot: Snapshot
     maps: dict[str, str | None] = field(default_factory=dict)
-    negotiations: dict[str, str | None] = field(default_factory=dict)
     #: The projector's stage, by language and what its keys asked for (`Snapshot.stage`).
     stages: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
     easy_maps: dict[str, str | None] = field(default_factory=dict)
@@ -186,10 +184,9 @@ class Views:
         return self._entry(workshop).snapshot
 
     def state(self, workshop: Workshop, lang: str | None = None) -> dict:
-        """What the projector and the facilitator's page show: phase, progress, the map's
-        HTML and the negotiation's (in the workshop's language, or `lang`), the practice
-        in focus and the timer (its seconds left counted now, not when the entry was
-        cached)."""
+        """What the facilitator's page shows: phase, progress, the map's HTML (in the
+        workshop's language, or `lang`), the open revisit and round, the practice in focus
+        and the timer (its seconds left counted now, not when the entry was cached)."""
         entry = self._entry(workshop)
         snapshot, lang = entry.snapshot, lang or workshop.lang
         return {
@@ -197,7 +194,6 @@ class Views:
             "progress": snapshot.progress,
             "proposals": len(snapshot.proposals),
             "map": self._render(entry, lang, "map"),
-            "negotiation": self._render(entry, lang, "negotiation"),
             "revisit": _revisit_state(snapshot.open_revisit),
             "focus": snapshot.workshop.focus,
             "round": _round(snapshot.open_round),
@@ -263,7 +259,7 @@ class Views:
         return entry
 
     def _render(self, entry: _Entry, lang: str, part: str) -> str | None:
-        cache = {"map": entry.maps, "easy_map": entry.easy_maps}.get(part, entry.negotiations)
+        cache = entry.easy_maps if part == "easy_map" else entry.maps
         if lang not in cache:
             snapshot = entry.snapshot
             with self.app.app_context():
@@ -272,22 +268,11 @@ class Views:
                     cache[lang] = render_template(
                         "participant/_map_easy.html", rows=snapshot.rows, workshop=snapshot.workshop
                     )
-                elif part == "map":
+                else:
                     cache[lang] = render_template(
                         "_map.html",
                         rows=snapshot.rows,
                         workshop=snapshot.workshop,
                         before=snapshot.before,
                     )
-                elif snapshot.negotiating:
-                    cache[lang] = render_template(
-                        "_negotiation.html",
-                        workshop=snapshot.workshop,
-                        rows=snapshot.rows,
-                        open_round=snapshot.open_round,
-                        clauses=snapshot.clauses,
-                        decisions=snapshot.decisions,
-                    )
-                else:
-                    cache[lang] = None
         return cache[lang]

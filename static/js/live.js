@@ -1,4 +1,4 @@
-/* Projector and facilitator pages: follow the workshop live over Socket.IO.
+/* The facilitator's page: follows the workshop live over Socket.IO (the projector has screen.js).
    The server sends the map as HTML it rendered (and escaped) itself; this script only
    swaps it in, updates the counts and follows the phase. */
 (function () {
@@ -37,9 +37,6 @@
       window.location.reload();
       return;
     }
-    var nego = document.getElementById("negotiation-live");
-    if (nego && state.negotiation) nego.innerHTML = state.negotiation;
-    if (nego) return;  // in negotiation the map stays as it is
     if (state.map !== null && state.map !== undefined) {
       var open = openCells();
       mapBox.innerHTML = state.map;
