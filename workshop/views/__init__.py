@@ -9,9 +9,9 @@ from flask import abort, current_app, g, request
 
 from workshop import i18n
 from workshop.live import Views
-from workshop.model import Invalid, check_encodable, normalise_code
+from workshop.model import FIRST_PASS, Invalid, Sphere, Vote, check_encodable, normalise_code
 from workshop.realtime import Broadcaster
-from workshop.store import Store, Workshop
+from workshop.store import Participant, Store, Workshop
 
 
 def store() -> Store:
@@ -99,3 +99,39 @@ def check_json(data: object) -> None:
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
+
+
+def typed_card(form: Mapping) -> dict[str, dict[str, str]]:
+    """A card's answers as its form sent them, by sphere: the answer and the comment."""
+    return {
+        s.value: {
+            "value": form.get(s.value) or "",
+            "comment": form.get(f"{s.value}_comment") or "",
+        }
+        for s in Sphere
+    }
+
+
+def save_card_answers(
+    workshop: Workshop,
+    participant: Participant,
+    practice_id: str,
+    typed: dict[str, dict[str, str]],
+    pass_: int = FIRST_PASS,
+) -> dict[str, Invalid]:
+    """Save a card's answers sphere by sphere (`typed_card`), in `pass_`: a sphere left
+    empty is skipped, the refused ones come back with their reason, the others are saved.
+    Whether that pass is open is the caller's to check."""
+    errors = {}
+    for sphere, answer in typed.items():
+        if not answer["value"] and not answer["comment"].strip():
+            continue
+        try:
+            vote = Vote.parse(
+                workshop.practice_ids,
+                {"practice": practice_id, "sphere": sphere, "pass": pass_, **answer},
+            )
+            store().save_vote(participant, vote)
+        except Invalid as error:
+            errors[sphere] = error
+    return errors

@@ -20,7 +20,6 @@ from workshop.model import (
     Invalid,
     Phase,
     Sphere,
-    Vote,
     check_answering,
     normalise_code,
     parse_card,
@@ -29,7 +28,17 @@ from workshop.model import (
     parse_pseudonym,
 )
 from workshop.store import Participant, Workshop
-from workshop.views import broadcaster, json_object, live, message, revisit, store, workshop_or_404
+from workshop.views import (
+    broadcaster,
+    json_object,
+    live,
+    message,
+    revisit,
+    save_card_answers,
+    store,
+    typed_card,
+    workshop_or_404,
+)
 
 bp = Blueprint("participant", __name__)
 
@@ -277,26 +286,9 @@ def save_card(code, number):
         check_answering(workshop.phase)
     except Invalid as error:
         abort(409, description=error.key)
-    errors, typed = {}, {}
-    for sphere in Sphere:
-        value = request.form.get(sphere.value)
-        comment = request.form.get(f"{sphere.value}_comment", "")
-        if not value and not comment.strip():
-            continue
-        try:
-            vote = Vote.parse(
-                workshop.practice_ids,
-                {
-                    "practice": practice["id"],
-                    "sphere": sphere.value,
-                    "value": value,
-                    "comment": comment,
-                },
-            )
-            store().save_vote(participant, vote)
-        except Invalid as error:
-            errors[sphere.value] = error
-            typed[sphere.value] = {"value": value or "", "comment": comment}
+    typed = typed_card(request.form)
+    errors = save_card_answers(workshop, participant, practice["id"], typed)
+    typed = {sphere: typed[sphere] for sphere in errors}  # what comes back as typed
     broadcaster().mark(workshop.id)  # whatever was saved shows, even beside a refusal
     if errors:
         answers = store().answers_of(participant.id)

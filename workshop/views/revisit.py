@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from workshop.model import Answer, Invalid, Sphere, Vote, check_pass, parse_pass
+from workshop.model import Answer, Invalid, Sphere, check_pass, parse_pass
 from workshop.store import Participant, Workshop
-from workshop.views import broadcaster, live, store
+from workshop.views import broadcaster, live, save_card_answers, store, typed_card
 
 
 def invitation(workshop: Workshop, participant: Participant) -> dict | None:
@@ -71,13 +71,7 @@ def save(workshop, participant, number, page_data):
     the reason and everything as typed, nothing saved (409); a refused question, with
     its reason beside it (400), the others saved."""
     practice = workshop.practices[number - 1]
-    typed = {
-        s.value: {
-            "value": request.form.get(s.value, ""),
-            "comment": request.form.get(f"{s.value}_comment", ""),
-        }
-        for s in Sphere
-    }
+    typed = typed_card(request.form)
     try:
         pass_ = parse_pass(request.form.get("pass"))
         check_pass(workshop.phase, practice["id"], pass_, store().open_revisit_of(workshop.id))
@@ -85,19 +79,7 @@ def save(workshop, participant, number, page_data):
         shown = request.form.get("pass", "")
         pass_ = int(shown) if shown.isdigit() and len(shown) < 4 else 2
         return card(workshop, participant, number, pass_, page_data, typed, {"": error}, 409)
-    errors = {}
-    for sphere in Sphere:
-        answer = typed[sphere.value]
-        if not answer["value"] and not answer["comment"].strip():
-            continue
-        try:
-            vote = Vote.parse(
-                workshop.practice_ids,
-                {"practice": practice["id"], "sphere": sphere.value, "pass": pass_, **answer},
-            )
-            store().save_vote(participant, vote)
-        except Invalid as error:
-            errors[sphere.value] = error
+    errors = save_card_answers(workshop, participant, practice["id"], typed, pass_)
     broadcaster().mark(workshop.id)
     if errors:
         kept = {s: typed[s] for s in errors}
