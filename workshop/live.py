@@ -57,6 +57,12 @@ class Snapshot:
         return next((p for p in self.workshop.practices if p["id"] == focus), None)
 
     @property
+    def answered_share(self) -> int:
+        """How much of the answers the room could give it has given, in whole percent."""
+        possible = self.progress["participants"] * self.progress["questions"]
+        return round(100 * self.progress["answers"] / possible) if possible else 0
+
+    @property
     def focus_row(self) -> Row | None:
         return self.row(self.workshop.focus)
 
