@@ -37,10 +37,15 @@ def workshop_or_404(code: str, speak_its_language: bool = True) -> Workshop:
     return workshop
 
 
+def phones_base() -> str:
+    """The address phones reach this server at: the printed/public base URL, never the
+    facilitator's (often 127.0.0.1)."""
+    return current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
+
+
 def join_url(code: str) -> str:
-    """The address phones open: the printed/public base URL, never the facilitator's."""
-    base = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
-    return f"{base}/j/{code}"
+    """The address phones open to join a workshop."""
+    return f"{phones_base()}/j/{code}"
 
 
 def message(error: Invalid) -> str:

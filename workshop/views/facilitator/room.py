@@ -12,7 +12,7 @@ from workshop import i18n
 from workshop.model import Invalid, Phase, parse_practice, parse_timer
 from workshop.netinfo import qr_svg
 from workshop.security import PAIRING_SECONDS
-from workshop.views import broadcaster, join_url, refused, store, workshop_or_404
+from workshop.views import broadcaster, phones_base, refused, store, workshop_or_404
 from workshop.views.facilitator.common import back, bp, facilitator_only, signed_in
 
 
@@ -75,8 +75,7 @@ def steer(code):
     workshop = workshop_or_404(code, speak_its_language=False)
     pairings = current_app.extensions["workshop.pairings"]
     token = pairings.new(workshop.code, time.time())
-    base = join_url(workshop.code).rsplit("/j/", 1)[0]  # the address phones reach
-    url = base + url_for(".paired", token=token)
+    url = phones_base() + url_for(".paired", token=token)
     return render_template(
         "facilitator/steer.html",
         workshop=workshop,
