@@ -66,6 +66,9 @@ def test_a_phone_without_javascript_answers_the_new_look(negotiating, facilitato
     # Coming back shows this pass's answers (and only them) to change them.
     again = text(late.get(f"/j/{workshop.code}/card/1"))
     assert "vu autrement" in again
+    # The facilitator's comments list says which look a comment belongs to.
+    comments = text(facilitator.get(f"/f/w/{workshop.code}"))
+    assert "passage 2, après la discussion" in comments and "vu autrement" in comments
     # Another card is not asked again.
     assert late.get(f"/j/{workshop.code}/card/2").status_code == 302
     assert store.open_revisit_of(workshop.id)["answered"] == 1

@@ -427,7 +427,7 @@ def test_a_hidden_comment_leaves_the_comments_and_stays_hidden_when_edited(db):
     wid = _two_comments(db)
     listed = db.comments_for_moderation(wid)
     assert [c["text"] for c in listed] == ["second", "first"]  # newest first
-    assert set(listed[0]) == {"id", "practice", "sphere", "text", "hidden"}
+    assert set(listed[0]) == {"id", "practice", "sphere", "text", "hidden", "pass"}
     assert listed[0]["practice"] == "p" and listed[0]["sphere"] == "means"
     assert not any(c["hidden"] for c in listed)
     first = listed[1]["id"]

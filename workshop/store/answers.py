@@ -120,15 +120,23 @@ class Answers(Engine):
     def comments_for_moderation(self, workshop_id: int) -> list[dict]:
         """Every non-empty comment, hidden or not, newest first, never who wrote it.
 
-        `id` is the answer's row id, what `set_comment_hidden` takes.
+        `id` is the answer's row id, what `set_comment_hidden` takes; `pass` is 1 for the
+        screening, 2... for a new look after discussion.
         """
         sql = (
-            "SELECT rowid, practice_id, sphere, comment, hidden FROM answer WHERE"
+            "SELECT rowid, practice_id, sphere, comment, hidden, pass FROM answer WHERE"
             " workshop_id=? AND comment != '' ORDER BY updated_at DESC, rowid DESC"
         )
         rows = self.read(lambda c: c.execute(sql, (workshop_id,)).fetchall())
         return [
-            {"id": r[0], "practice": r[1], "sphere": r[2], "text": r[3], "hidden": bool(r[4])}
+            {
+                "id": r[0],
+                "practice": r[1],
+                "sphere": r[2],
+                "text": r[3],
+                "hidden": bool(r[4]),
+                "pass": r[5],
+            }
             for r in rows
         ]
 
