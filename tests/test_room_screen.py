@@ -243,3 +243,41 @@ def test_keys_browse_this_screen_and_the_facilitator_wins(chromium, room):
         assert page.errors == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("view", VIEWS[2:])  # joining and progress show it beside the QR
+def test_a_4_3_projector_keeps_the_join_code_whole(chromium, room, view):
+    """On a 1024x768 projector the strip is short of room: the address gives way, never the
+    code latecomers type, even beside a running timer."""
+    page = projector(chromium, room, view, "fr", (1024, 768))
+    try:
+        assert page.evaluate("document.documentElement.scrollHeight") == 768
+        strip = page.evaluate(
+            """() => {
+              const code = document.querySelector('.stage-head .code').getBoundingClientRect();
+              const join = document.querySelector('.stage-join').getBoundingClientRect();
+              const after = [...document.querySelectorAll('.stage-head > *')]
+                .filter(el => el.offsetParent && !el.classList.contains('stage-join')
+                              && !el.classList.contains('stage-title'))
+                .map(el => el.getBoundingClientRect().left);
+              return {code: [code.left, code.right], join: join.right, after};
+            }"""
+        )
+        left, right = strip["code"]
+        assert right - left > 0 and right <= strip["join"] + 0.5, strip
+        assert all(right <= x for x in strip["after"] if x > left), strip
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_f_puts_the_projector_in_full_screen_and_back(chromium, room):
+    page = projector(chromium, room, "overview", "fr", SIZES[0])
+    try:
+        page.keyboard.press("f")
+        wait_for(lambda: page.evaluate("document.fullscreenElement !== null"))
+        page.keyboard.press("f")
+        wait_for(lambda: page.evaluate("document.fullscreenElement === null"))
+        assert page.errors == []
+    finally:
+        page.close()
