@@ -17,6 +17,8 @@ written into its data folder before it starts.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from roomdata import seed_room
 from serverproc import Server
@@ -59,6 +61,17 @@ BROKEN_WORDS = """(selector) => {
   return broken;
 }"""
 
+#: The top bar: the workshop's name, the language link and the room's timer.
+TOP_BAR = """() => {
+  const box = selector => {
+    const element = document.querySelector(selector);
+    return element && element.getClientRects().length ? element.getBoundingClientRect() : null;
+  };
+  const name = box('.brand-name'), lang = box('.lang-switch'), timer = box('.topbar .room-timer');
+  return {name: name && name.width, overlap: !!(name && lang && name.right > lang.left + 1),
+          timer: timer && [timer.top, timer.bottom, timer.right]};
+}"""
+
 CARD_GEOMETRY = """() => {
   const answers = [...document.querySelectorAll('fieldset.sphere .choice')];
   return {
@@ -71,8 +84,8 @@ CARD_GEOMETRY = """() => {
 
 
 def _negotiating(store: Store, code: str, phase: str, lang: str) -> None:
-    """A practice under discussion, an adopted clause with a commitment, and an open round
-    on another one; in the charter phase the second is withdrawn."""
+    """A practice under discussion, timed, an adopted clause with a commitment, and an open
+    round on another one; in the charter phase the second is withdrawn."""
     workshop = store.workshop(code)
     focus = workshop.practices[0]["id"]
     store.set_focus(workshop.id, focus)
@@ -83,6 +96,7 @@ def _negotiating(store: Store, code: str, phase: str, lang: str) -> None:
     store.set_commitment(workshop.id, adopted, who, "2027-03-01")
     other = store.add_clause(workshop.id, None, text.replace("Signal", "Olvid"))
     store.open_round(workshop.id, other)
+    store.set_timer(workshop.id, {"kind": "practice", "seconds": 600, "ends": time.time() + 600})
     if phase == "charter":
         store.decide_clause(workshop.id, other, ClauseStatus.WITHDRAWN)
         store.set_phase(workshop.id, Phase.CHARTER)
@@ -241,6 +255,11 @@ def test_the_map_negotiation_and_charter_pages_fit_a_phone(browser, room, phase,
             assert page.locator("main h1").count() == 1, where
             if phase == "negotiation":
                 page.locator(".consent-form").wait_for()
+                # The practice's timer runs: it takes its own row, the name keeps its place.
+                bar = page.evaluate(TOP_BAR)
+                assert bar["name"] >= 80 and not bar["overlap"], f"{where}: {bar}"
+                top, bottom, right = bar["timer"]
+                assert bottom <= 0.2 * SIZES[size][1] and right <= SIZES[size][0], where
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= SIZES[size][0], f"{where} is {width} px wide"
             assert page.evaluate(BROKEN_WORDS, WORDS) == [], where
