@@ -57,14 +57,16 @@ def facilitator(app):
 def make_workshop(store, app):
     """Create a workshop directly in the store: `make_workshop(phase=..., hidden=...)`."""
 
-    def make(phase="joining", hidden=True, lang="fr", practices=PRACTICES, title="Atelier"):
+    def make(
+        phase="joining", hidden=True, lang="fr", practices=PRACTICES, title="Atelier", easy=False
+    ):
         from workshop.model import Phase
 
         deck = app.extensions["workshop.decks"][f"social-work.{lang}"]
         chosen = [deck.practice(pid) for pid in practices]
         code = f"T{len(store.workshops()) + 2}ABC"
         wid = store.create_workshop(
-            code, title, lang, deck.key, deck.spheres, chosen, results_hidden=hidden
+            code, title, lang, deck.key, deck.spheres, chosen, results_hidden=hidden, easy_read=easy
         )
         store.set_phase(wid, Phase(phase))
         return store.workshop_by_id(wid)

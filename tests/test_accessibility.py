@@ -431,6 +431,7 @@ class Workshop:
         page.locator("button[name=go][value=next]").click()
 
     def _refuse_revisit(self, page) -> None:
+        page.locator(".comment-box summary").last.click()  # comments open on demand
         page.locator("textarea[name$=_comment]").last.fill("x" * 501)  # the limit is 500
         page.locator(".revisit-form button[type=submit]").click()
 

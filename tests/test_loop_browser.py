@@ -43,6 +43,10 @@ def test_a_phone_saves_its_new_look_as_it_goes(browser, server):  # noqa: F811
     phone.get_by_role("link", name="Répondre de nouveau").click()
     phone.wait_for_url(f"**/j/{code}/card/2")
     assert "Nouveau regard après la discussion (passage 2)" in phone.inner_text("main")
+    # The card asked again is the screening's card: short questions, comments on demand,
+    # within two screens.
+    assert phone.evaluate("document.documentElement.scrollHeight") <= 2 * 640
+    assert phone.locator("details.comment-box[open]").count() == 0
     phone.locator(".sphere-values .choice-problem").click()
     status = phone.locator(".sphere-values .save-status")
     wait_for(lambda: status.inner_text().strip() == "Enregistré ✓")

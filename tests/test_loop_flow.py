@@ -250,3 +250,36 @@ def test_the_projector_counts_the_new_look_then_shows_before_and_after(
     last = text(client.get(f"/s/{workshop.code}/stage?view=overview&pass=last"))
     assert "le dernier passage (touche R : le premier)" in last
     assert "Problème 2" in last and "Problème 2" not in overview  # the last pass's cells
+
+
+def test_an_easy_read_phone_answers_the_new_look_one_question_a_screen(
+    make_workshop, store, facilitator, join
+):
+    workshop = make_workshop(phase="negotiation", easy=True)
+    client, _ = join(workshop)
+    revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    card = f"/j/{workshop.code}/card/1"
+    first = text(client.get(card))
+    assert "Question 1 sur 3" in first and "Nouveau regard après la discussion" in first
+    assert first.count("<fieldset") == 1 and 'name="means"' in first
+    assert "Nous parlons avec les personnes sur WhatsApp" in first  # the card's title
+    moved = post(client, card, **{"pass": "2", "q": "1", "go": "next", "means": "problem"})
+    assert moved.status_code == 303 and moved.headers["Location"].endswith("card/1?q=2")
+    second = text(client.get(moved.headers["Location"]))
+    assert "Question 2 sur 3" in second and 'name="values"' in second
+    assert 'name="means"' not in second
+    back = post(client, card, **{"pass": "2", "q": "2", "go": "previous", "values": "fine"})
+    assert back.headers["Location"].endswith("card/1?q=1")
+    assert 'value="problem" checked' in text(client.get(back.headers["Location"]))
+    last = text(client.get(f"{card}?q=3"))
+    assert "Envoyer mes réponses" in last and "Suivant" not in last
+    done = post(
+        client, card, **{"pass": "2", "q": "3", "go": "overview", "prescriptions": "unsure"}
+    )
+    assert done.headers["Location"].endswith("#revisit")
+    assert sorted(store.answer_counts(workshop.id, 2)) == [
+        (PRACTICE, "means", "problem", 1),
+        (PRACTICE, "prescriptions", "unsure", 1),
+        (PRACTICE, "values", "fine", 1),
+    ]
+    assert store.answer_counts(workshop.id) == []  # the first pass is untouched

@@ -44,8 +44,10 @@ def is_open_for(workshop: Workshop, number: int) -> dict | None:
 
 def card(workshop, participant, number, pass_, page_data, typed=None, errors=None, status=200):
     """The card of a revisit: the practice's three questions again, with this person's
-    answers of that pass (none at first), or what they typed when it was refused."""
+    answers of that pass (none at first), or what they typed when it was refused. In an
+    easy-read workshop, one question per screen: `?q=1..3`, as on the screening's card."""
     practice = workshop.practices[number - 1]
+    step = min(max(request.values.get("q", type=int) or 1, 1), len(Sphere))
     saved = store().answers_of(participant.id, pass_)
     mine = {s.value: saved.get((practice["id"], s.value), {}) for s in Sphere}
     mine.update(typed or {})
@@ -56,6 +58,7 @@ def card(workshop, participant, number, pass_, page_data, typed=None, errors=Non
         number=number,
         practice=practice,
         pass_=pass_,
+        step=step,
         mine=mine,
         errors=errors or {},
         page_data=page_data,
@@ -84,4 +87,10 @@ def save(workshop, participant, number, page_data):
     if errors:
         kept = {s: typed[s] for s in errors}
         return card(workshop, participant, number, pass_, page_data, kept, errors, 400)
+    go = request.form.get("go")
+    if workshop.easy_read and go in ("next", "previous"):  # one question per screen
+        step = (request.form.get("q", type=int) or 1) + (1 if go == "next" else -1)
+        if 1 <= step <= len(Sphere):
+            where = url_for("participant.card", code=workshop.code, number=number, q=step)
+            return redirect(where, 303)
     return redirect(url_for("participant.home", code=workshop.code, _anchor="revisit"), 303)
