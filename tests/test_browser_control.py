@@ -205,7 +205,7 @@ def test_the_end_of_the_time_is_said_once_in_words(browser, room):  # noqa: F811
     assert screen.locator(".room-timer-clock").inner_text() == "00:00"
     assert (
         screen.locator("#room-timer-status").inner_text()
-        == "Temps écoulé : Discussion de la pratique"
+        == "Temps écoulé\u00a0: Discussion de la pratique"  # French spacing, kept whole
     )
     room.post(http, f"/f/w/{code}/timer", action="stop")
     timer.wait_for(state="hidden")

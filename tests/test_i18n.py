@@ -125,3 +125,15 @@ def test_french_spacing_never_breaks_before_a_question_mark():
         "Qui lit les messages\u00a0? «\u00a0Personne\u00a0»\u00a0: c'est sûr\u00a0; vraiment\u00a0!"
     )
     assert i18n.unbreakable("Who reads them? Nobody: sure.") == "Who reads them? Nobody: sure."
+
+
+def test_french_pages_keep_their_spacing_whole(client, store, make_workshop, join):
+    """The interface's own words too, not only the decks': on a French phone a question
+    mark never starts a line alone."""
+    workshop = make_workshop(phase="negotiation", easy=True)
+    store.set_focus(workshop.id, workshop.practices[0]["id"])
+    phone, _ = join(workshop)
+    page = phone.get(f"/j/{workshop.code}").get_data(as_text=True)
+    assert "Vous avez une idée de règle\u00a0? Écrivez-la ici." in page
+    shown = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S)
+    assert not re.search(r"\w [?!:;»]", shown)

@@ -258,9 +258,13 @@ def test_an_easy_read_phone_answers_the_new_look_one_question_a_screen(
     workshop = make_workshop(phase="negotiation", easy=True)
     client, _ = join(workshop)
     revisit(facilitator, workshop, action="open", practice=PRACTICE)
+    # The negotiation page invites to it, in easy-read words.
+    home = text(client.get(f"/j/{workshop.code}"))
+    assert "Nouvelles questions après la discussion" in home and "passage 2" not in home
+    assert "Répondez encore aux 3 questions" in home and ">Répondre</a>" in home
     card = f"/j/{workshop.code}/card/1"
     first = text(client.get(card))
-    assert "Question 1 sur 3" in first and "Nouveau regard après la discussion" in first
+    assert "Question 1 sur 3" in first and "Nouvelles questions après la discussion" in first
     assert first.count("<fieldset") == 1 and 'name="means"' in first
     assert "Nous parlons avec les personnes sur WhatsApp" in first  # the card's title
     moved = post(client, card, **{"pass": "2", "q": "1", "go": "next", "means": "problem"})
@@ -283,3 +287,4 @@ def test_an_easy_read_phone_answers_the_new_look_one_question_a_screen(
         (PRACTICE, "values", "fine", 1),
     ]
     assert store.answer_counts(workshop.id) == []  # the first pass is untouched
+    assert "Merci ! Vos réponses sont enregistrées." in text(client.get(f"/j/{workshop.code}"))

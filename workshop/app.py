@@ -122,14 +122,16 @@ def _install_i18n(app: Flask) -> None:
         if request.cookies.get("spheres_lang") in supported:
             g.lang = request.cookies["spheres_lang"]
 
+    # The pages' words keep French spacing whole (i18n.unbreakable): no line of a narrow
+    # phone starts with a lone "?". The charter's files are written apart (charter/).
     def translate(key: str, **params: object) -> str:
-        return i18n.translate(g.get("lang", i18n.DEFAULT), key, **params)
+        return i18n.unbreakable(i18n.translate(g.get("lang", i18n.DEFAULT), key, **params))
 
     app.jinja_env.filters["level"] = level
     app.jinja_env.filters["date"] = lambda value: format_date(g.get("lang", i18n.DEFAULT), value)
 
     def translate_n(key: str, n: int, **params: object) -> str:
-        return i18n.translate_n(g.get("lang", i18n.DEFAULT), key, n, **params)
+        return i18n.unbreakable(i18n.translate_n(g.get("lang", i18n.DEFAULT), key, n, **params))
 
     def localized(item: dict, field: str) -> str:
         """A card's text in the reader's language when the workshop carries it."""
