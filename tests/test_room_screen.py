@@ -149,6 +149,11 @@ class _Views:
         # Every cell shows the whole distribution: 3 bars a practice, 4 kinds of fill.
         assert page.locator(".tile .cellbar svg.bar").count() == 105
         assert page.locator(".legend svg.swatch").count() == 4
+        # The spheres' names above the columns are whole.
+        cut = page.locator(".col-heads span").evaluate_all(
+            "heads => heads.filter(h => h.scrollWidth > h.clientWidth).map(h => h.textContent)"
+        )
+        assert cut == [], cut
         # The practice nobody answered reads so (its label is not cut to nothing).
         labels = page.locator(".tile-label").all_inner_texts()
         assert all(len(label) > 3 for label in labels)
