@@ -262,6 +262,12 @@ def test_the_map_negotiation_and_charter_pages_fit_a_phone(browser, room, phase,
                 assert bottom <= 0.2 * SIZES[size][1] and right <= SIZES[size][0], where
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= SIZES[size][0], f"{where} is {width} px wide"
+            if phase == "map" and mode == "normal":
+                # A practice (its three spheres, their counts) reads within one screen.
+                rows = page.locator("table.map tbody tr").evaluate_all(
+                    "rows => rows.map(row => row.getBoundingClientRect().height)"
+                )
+                assert len(rows) == PRACTICES and max(rows) <= SIZES[size][1], rows
             assert page.evaluate(BROKEN_WORDS, WORDS) == [], where
             if size == "320x568":
                 page.add_script_tag(path=str(AXE))
