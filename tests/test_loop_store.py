@@ -218,3 +218,16 @@ def test_a_practice_is_asked_again_at_most_eight_times(db):
         db.open_revisit(wid, Phase.NEGOTIATION, "p")
     assert refused.value.key == "error.too_many_revisits"
     assert refused.value.params == {"limit": 8}
+
+
+def test_where_the_group_ended_is_the_last_pass_of_a_practice_looked_at_again(db):
+    wid = _workshop(db)
+    ana, ben = _person(db, wid, "a"), _person(db, wid, "b")
+    for person in (ana, ben):
+        db.save_votes(person, [vote("problem"), vote("fine", practice="q")])
+    assert db.final_counts(wid) == db.answer_counts(wid)  # nothing looked at again yet
+    db.open_revisit(wid, Phase.NEGOTIATION, "p")
+    db.save_vote(ana, vote("fine", 2))
+    assert sorted(db.final_counts(wid)) == [("p", "means", "problem", 2), ("q", "means", "fine", 2)]
+    db.close_revisit(wid)  # closed: p ended where its new look left it, q where it began
+    assert sorted(db.final_counts(wid)) == [("p", "means", "fine", 1), ("q", "means", "fine", 2)]

@@ -106,6 +106,43 @@ def test_a_reviewed_workshop_shows_what_the_group_said_before(client, app, make_
     assert "Avant :" in page and "Problème 1" in page
 
 
+def test_a_review_compares_with_where_the_earlier_group_ended(app, make_workshop, store):
+    """A practice the earlier group looked at again after discussion: its "before" is
+    that last pass, in the live map and in the review's archive and charter."""
+    from workshop.archive.build import build_archive
+
+    before = make_workshop(phase="screening", title="L'an dernier")
+    store.add_participant(before.id, token_hash("t" * 32), "")
+    person = store.participant(before.id, token_hash("t" * 32))
+    store.save_votes(person, [Vote("whatsapp-users", Sphere.MEANS, Answer.PROBLEM, "")])
+    store.set_phase(before.id, Phase.MAP)
+    store.set_phase(before.id, Phase.NEGOTIATION)
+    store.open_revisit(before.id, Phase.NEGOTIATION, "whatsapp-users")
+    store.save_votes(person, [Vote("whatsapp-users", Sphere.MEANS, Answer.FINE, "", 2)])
+    store.close_revisit(before.id)
+    wid = store.create_workshop(
+        "AGAIN",
+        "Cette année",
+        "fr",
+        "social-work.fr",
+        before.spheres,
+        list(before.practices),
+        previous_id=before.id,
+    )
+    review = store.workshop_by_id(wid)
+    with app.app_context():
+        then = app.extensions["workshop.realtime"].views.snapshot(review).before
+        archive = build_archive(store, review)
+    assert then[("whatsapp-users", "means")].counts[Answer.FINE] == 1
+    assert then[("whatsapp-users", "means")].counts[Answer.PROBLEM] == 0
+    assert archive["review"]["map"]["whatsapp-users"]["means"] == {
+        "fine": 1,
+        "discuss": 0,
+        "problem": 0,
+        "unsure": 0,
+    }
+
+
 def test_the_projector_has_no_controls(client, facilitator, make_workshop):
     workshop = make_workshop(phase="map")
     page = facilitator.get(f"/s/{workshop.code}").get_data(as_text=True)

@@ -152,11 +152,12 @@ def _revisit_state(revisit: dict | None) -> dict | None:
 
 
 def _before(store: Store, workshop: Workshop) -> dict[tuple[str, str], Cell]:
-    """The earlier workshop's cells, when this one reviews it (then and now)."""
+    """The earlier workshop's cells, when this one reviews it (then and now): where that
+    group ended, a practice it looked at again by its last pass."""
     previous = store.workshop_by_id(workshop.previous_id) if workshop.previous_id else None
     if previous is None:
         return {}
-    return cells_by_key(build_map(previous.practices, store.answer_counts(previous.id)))
+    return cells_by_key(build_map(previous.practices, store.final_counts(previous.id)))
 
 
 def _round(open_round: dict | None) -> dict | None:

@@ -88,11 +88,12 @@ def build_archive(store: Store, workshop: Workshop) -> dict:
 
 
 def _review(store: Store, workshop: Workshop, rows, decisions: dict) -> dict:
-    """When this workshop reviews an earlier one: the earlier counts and what changed."""
+    """When this workshop reviews an earlier one: the earlier counts (where that group
+    ended: a practice it looked at again by its last pass) and what changed."""
     previous = store.workshop_by_id(workshop.previous_id) if workshop.previous_id else None
     if previous is None:
         return {}
-    then_rows = build_map(previous.practices, store.answer_counts(previous.id))
+    then_rows = build_map(previous.practices, store.final_counts(previous.id))
     then = cells_by_key(then_rows)
     then_decisions = store.decisions(previous.id)
     adopted = ("adopted", "adopted_with_dissent")

@@ -81,6 +81,19 @@ class Revisits(Engine):
         """The last pass of each revisited practice (see the module's docstring)."""
         return self.read(lambda c: dict(c.execute(_LAST, {"w": workshop_id}).fetchall()))
 
+    def final_counts(self, workshop_id: int) -> list[tuple[str, str, str, int]]:
+        """Where the group ended on each practice, shaped like `answer_counts`: a
+        revisited practice's last pass, the screening's for the others. What a later
+        workshop that reviews this one compares with."""
+        sql = (
+            "SELECT a.practice_id, a.sphere, a.value, COUNT(*) FROM answer a"  # noqa: S608
+            f" LEFT JOIN ({_LAST}) l ON l.practice_id = a.practice_id"
+            " WHERE a.workshop_id=:w AND a.pass = COALESCE(l.pass, :first)"
+            " GROUP BY a.practice_id, a.sphere, a.value"
+        )
+        args = {"w": workshop_id, "first": FIRST_PASS}
+        return self.read(lambda c: [tuple(r) for r in c.execute(sql, args)])
+
     def loop_state(self, workshop_id: int) -> dict:
         """What the screens show of the loop, read from one snapshot: `revisits`, the
         `open` one (with its count of people who answered), `last` (the last pass of
