@@ -137,3 +137,11 @@ def test_french_pages_keep_their_spacing_whole(client, store, make_workshop, joi
     assert "Vous avez une idée de règle\u00a0? Écrivez-la ici." in page
     shown = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S)
     assert not re.search(r"\w [?!:;»]", shown)
+
+
+def test_english_pages_put_no_space_before_a_colon(client, store, make_workshop, join):
+    workshop = make_workshop(phase="negotiation", lang="en")
+    store.set_focus(workshop.id, workshop.practices[0]["id"])
+    phone, _ = join(workshop)
+    page = phone.get(f"/j/{workshop.code}", headers={"Accept-Language": "en"})
+    assert re.search(r"<b>Means</b>:\s+Fine 0", page.get_data(as_text=True))
